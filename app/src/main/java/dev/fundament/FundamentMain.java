@@ -1,0 +1,169 @@
+package dev.fundament;
+
+import dev.fundament.config.ConfigException;
+import dev.fundament.config.ConfigLoader;
+import dev.fundament.config.LoadedConfig;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code ./fundament} command line.
+ *
+ * <pre>
+ * fundament serve    [--port 8080] [--host 127.0.0.1] [--config FILE] [--data DIR]
+ * fundament simulate --port P [simulator options]
+ * fundament check    [--config FILE]
+ * </pre>
+ *
+ * {@code serve} validates the configuration before the server starts, so a broken file ends with every
+ * problem listed by YAML path and exit code 2, not a stack trace.
+ */
+@QuarkusMain
+public class FundamentMain implements QuarkusApplication {
+
+    static final int USAGE = 64;
+    static final int BAD_CONFIG = 2;
+
+    public static void main(String... args) {
+        String command = args.length == 0 ? "help" : args[0];
+        String[] rest = java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "serve" -> serve(rest);
+            case "check" -> System.exit(check(rest));
+            case "simulate" -> dev.fundament.simulator.Simulator.main(rest);
+            case "help", "--help", "-h" -> System.out.println(help());
+            default -> {
+                System.err.println("Unknown command '" + command + "'.\n\n" + help());
+                System.exit(USAGE);
+            }
+        }
+    }
+
+    private static void serve(String[] args) {
+        ServeOptions options;
+        try {
+            options = ServeOptions.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(USAGE);
+            return;
+        }
+        if (validate(options.config()) != 0) {
+            System.exit(BAD_CONFIG);
+        }
+        try {
+            Files.createDirectories(options.data());
+        } catch (java.io.IOException e) {
+            System.err.println("Cannot create the data directory " + options.data() + ": " + e.getMessage());
+            System.exit(BAD_CONFIG);
+        }
+        System.setProperty("quarkus.http.port", String.valueOf(options.port()));
+        System.setProperty("quarkus.http.host", options.host());
+        System.setProperty("fundament.data-dir", options.data().toString());
+        if (options.config() != null) {
+            System.setProperty("fundament.config", options.config().toString());
+        }
+        Quarkus.run(FundamentMain.class, args);
+    }
+
+    private static int check(String[] args) {
+        try {
+            ServeOptions options = ServeOptions.parse(args, System.getenv());
+            int result = validate(options.config());
+            if (result == 0) {
+                System.out.println("Configuration OK");
+            }
+            return result;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return USAGE;
+        }
+    }
+
+    private static int validate(Path config) {
+        Path file = config != null ? config : Files.isRegularFile(Path.of("fundament.yaml")) ? Path.of("fundament.yaml") : null;
+        try {
+            LoadedConfig loaded = ConfigLoader.load(file, System.getenv());
+            System.out.println("Fundament: configuration " + loaded.source() + " (hash " + loaded.hash().substring(0, 12)
+                    + "), providers " + loaded.spec().providers().keySet() + ", models " + loaded.spec().models().keySet());
+            return 0;
+        } catch (ConfigException e) {
+            System.err.println("Fundament cannot start: " + e.getMessage());
+            return BAD_CONFIG;
+        }
+    }
+
+    @Override
+    public int run(String... args) {
+        Quarkus.waitForExit();
+        return 0;
+    }
+
+    static String help() {
+        return """
+                Fundament: one self-hosted, OpenAI-compatible entry point for a company's AI traffic.
+
+                Usage:
+                  fundament serve    [--port 8080] [--host 127.0.0.1] [--config FILE] [--data DIR]
+                      Start the gateway. Without --config it reads FUNDAMENT_CONFIG, else ./fundament.yaml,
+                      else built-in defaults (providers from OPENAI_API_KEY / OPENAI_BASE_URL,
+                      ANTHROPIC_API_KEY, OLLAMA_BASE_URL; the in-process embedding model always).
+                  fundament check    [--config FILE]
+                      Validate a configuration and report every problem by YAML path.
+                  fundament simulate --port P [--ttft 200ms] [--tokens-per-second 50]
+                                     [--output-tokens uniform:20-200] [--error-rate 0.0]
+                                     [--rate-limit-rate 0.0] [--fail-after-chunks N] [--seed N]
+                      Run an OpenAI-compatible model simulator for load tests, at no token cost.
+                """;
+    }
+
+    /** Options of {@code serve} and {@code check}. */
+    record ServeOptions(int port, String host, Path config, Path data) {
+
+        static ServeOptions parse(String[] args, java.util.Map<String, String> env) {
+            int port = 8080;
+            String host = "127.0.0.1";
+            String config = env.get("FUNDAMENT_CONFIG");
+            String data = "data";
+            List<String> unknown = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                switch (flag) {
+                    case "--port" -> port = port(value(args, ++i, flag));
+                    case "--host" -> host = value(args, i = i + 1, flag);
+                    case "--config" -> config = value(args, i = i + 1, flag);
+                    case "--data" -> data = value(args, i = i + 1, flag);
+                    default -> unknown.add(flag);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("Unknown option(s) " + unknown + ".\n\n" + help());
+            }
+            return new ServeOptions(port, host, config == null || config.isBlank() ? null : Path.of(config), Path.of(data));
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length || args[i].startsWith("--")) {
+                throw new IllegalArgumentException("Option " + flag + " needs a value.");
+            }
+            return args[i];
+        }
+
+        private static int port(String text) {
+            try {
+                int p = Integer.parseInt(text);
+                if (p < 0 || p > 65535) {
+                    throw new NumberFormatException();
+                }
+                return p;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--port expects a number from 0 to 65535, got '" + text + "'.");
+            }
+        }
+    }
+}

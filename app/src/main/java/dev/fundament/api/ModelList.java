@@ -1,0 +1,58 @@
+package dev.fundament.api;
+
+import dev.fundament.config.ModelKind;
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.GatewayException;
+import dev.fundament.inference.openai.OpenAiResponseWriter.ModelEntry;
+import dev.fundament.routing.Route;
+import dev.fundament.routing.RouteTable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code /v1/models} shows: the configured models, then the in-process built-in ones as
+ * {@code <provider>/<model>}. A direct {@code <provider>/<model>} name is not listed (the set is open)
+ * but {@code /v1/models/{id}} answers for it when it resolves.
+ */
+final class ModelList {
+
+    private final RouteTable routes;
+    private final long created = System.currentTimeMillis() / 1000;
+    private final List<ModelEntry> all;
+
+    ModelList(RouteTable routes) {
+        this.routes = routes;
+        List<ModelEntry> entries = new ArrayList<>();
+        for (Route route : routes.configured().values()) {
+            entries.add(entry(route));
+        }
+        routes.providers().forEach((name, provider) -> provider.builtInModels()
+                .forEach(m -> entries.add(new ModelEntry(name + "/" + m.name(), created, name))));
+        this.all = List.copyOf(entries);
+    }
+
+    List<ModelEntry> all() {
+        return all;
+    }
+
+    ModelEntry one(String id) {
+        for (ModelEntry e : all) {
+            if (e.id().equals(id)) {
+                return e;
+            }
+        }
+        try {
+            return entry(routes.resolve(id, ModelKind.CHAT));
+        } catch (GatewayException chatFailure) {
+            if (chatFailure.kind() == ErrorKind.WRONG_MODEL_KIND) {
+                return entry(routes.resolve(id, ModelKind.EMBEDDING));
+            }
+            throw chatFailure;
+        }
+    }
+
+    private ModelEntry entry(Route route) {
+        String owner = route.targets().size() == 1 ? route.targets().getFirst().provider().name() : "fundament";
+        return new ModelEntry(route.name(), created, owner);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.fundament.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.GatewayException;
+import dev.fundament.gateway.ChatPipeline;
+import dev.fundament.gateway.EmbeddingPipeline;
+import dev.fundament.gateway.GatewayRuntime;
+import dev.fundament.gateway.RequestContext;
+import dev.fundament.inference.ChatRequest;
+import dev.fundament.inference.openai.OpenAiRequestReader;
+import dev.fundament.inference.openai.OpenAiResponseWriter;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import org.jboss.logging.MDC;
+
+/**
+ * The OpenAI-compatible API under {@code /v1}: chat completions (plain and streamed), embeddings and
+ * models. Checks that need no body (path, method, content type) run before the body is read; the body
+ * is bounded by {@code server.max_body_size}. Every answer carries {@code x-request-id}.
+ */
+@ApplicationScoped
+public class OpenAiRoutes {
+
+    static final String REQUEST_ID = "x-request-id";
+    private static final String CHAT = "/v1/chat/completions";
+    private static final String EMBEDDINGS = "/v1/embeddings";
+    private static final String MODELS = "/v1/models";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final ChatPipeline chat;
+    private final EmbeddingPipeline embeddings;
+    private final GatewayRuntime runtime;
+    private final ModelList models;
+
+    @Inject
+    public OpenAiRoutes(ChatPipeline chat, EmbeddingPipeline embeddings, GatewayRuntime runtime) {
+        this.chat = chat;
+        this.embeddings = embeddings;
+        this.runtime = runtime;
+        this.models = new ModelList(runtime.routes());
+    }
+
+    void register(@Observes Router router) {
+        long limit = runtime.config().spec().server().maxBodySize().bytes();
+        router.route("/v1/*").order(-100).handler(this::admit);
+        router.route("/v1/*").order(-99).handler(BodyHandler.create(false).setBodyLimit(limit)
+                .setHandleFileUploads(false).setMergeFormAttributes(false));
+        router.route("/v1/*").order(-98).handler(this::dispatch).failureHandler(this::failure);
+        router.route("/v1").order(-100).handler(rc -> {
+            prepare(rc);
+            ErrorResponses.send(rc.response(), unknownPath(rc));
+        });
+    }
+
+    /** Request id, path, method and content type: everything that can be refused before reading a body. */
+    private void admit(RoutingContext rc) {
+        prepare(rc);
+        String path = rc.normalizedPath();
+        HttpMethod expected = switch (path) {
+            case CHAT, EMBEDDINGS -> HttpMethod.POST;
+            default -> path.equals(MODELS) || path.startsWith(MODELS + "/") ? HttpMethod.GET : null;
+        };
+        if (expected == null) {
+            ErrorResponses.send(rc.response(), unknownPath(rc));
+        } else if (rc.request().method() != expected) {
+            rc.response().putHeader("Allow", expected.name());
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "Method "
+                    + rc.request().method() + " is not allowed on " + path + "; use " + expected.name() + "."));
+        } else if (expected == HttpMethod.POST && !isJson(rc.request().getHeader("Content-Type"))) {
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported Content-Type '" + rc.request().getHeader("Content-Type")
+                            + "'; send the body as JSON with 'Content-Type: application/json'."));
+        } else {
+            rc.next();
+        }
+    }
+
+    private void prepare(RoutingContext rc) {
+        String id = RequestIds.accept(rc.request().getHeader(REQUEST_ID));
+        rc.put(REQUEST_ID, id);
+        rc.response().putHeader(REQUEST_ID, id);
+        MDC.put("request_id", id);
+    }
+
+    private void dispatch(RoutingContext rc) {
+        String id = rc.get(REQUEST_ID);
+        String path = rc.normalizedPath();
+        try {
+            switch (path) {
+                case CHAT -> chat(rc, new RequestContext(id, RequestContext.Operation.CHAT, System.nanoTime()));
+                case EMBEDDINGS -> embed(rc, new RequestContext(id, RequestContext.Operation.EMBEDDINGS, System.nanoTime()));
+                case MODELS -> json(rc.response(), OpenAiResponseWriter.models(models.all()));
+                default -> json(rc.response(), OpenAiResponseWriter.model(models.one(path.substring(MODELS.length() + 1))));
+            }
+        } catch (RuntimeException e) {
+            ErrorResponses.send(rc.response(), e);
+        }
+    }
+
+    private void chat(RoutingContext rc, RequestContext ctx) {
+        ChatRequest request = OpenAiRequestReader.chat(body(rc));
+        HttpServerResponse response = rc.response();
+        if (request.stream()) {
+            chat.stream(ctx, request).subscribe().withSubscriber(new SseWriter(response));
+            return;
+        }
+        Cancellable call = chat.complete(ctx, request).subscribe().with(
+                result -> json(response, OpenAiResponseWriter.result(result)),
+                failure -> ErrorResponses.send(response, failure));
+        response.closeHandler(v -> call.cancel());
+    }
+
+    private void embed(RoutingContext rc, RequestContext ctx) {
+        OpenAiRequestReader.Embedding request = OpenAiRequestReader.embedding(body(rc));
+        HttpServerResponse response = rc.response();
+        Context loop = Vertx.currentContext();
+        embeddings.embed(ctx, request.request())
+                .emitOn(task -> loop.runOnContext(v -> task.run()))
+                .subscribe().with(
+                        result -> json(response, OpenAiResponseWriter.embeddings(result, request.base64())),
+                        failure -> ErrorResponses.send(response, failure));
+    }
+
+    private static JsonNode body(RoutingContext rc) {
+        io.vertx.ext.web.RequestBody body = rc.body();
+        if (body == null || body.isEmpty()) {
+            throw new GatewayException(ErrorKind.INVALID_JSON, "The request body is empty; send a JSON object.");
+        }
+        try {
+            return JSON.readTree(body.buffer().getBytes());
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new GatewayException(ErrorKind.INVALID_JSON, "The request body is not valid JSON" + where + ": "
+                    + e.getOriginalMessage() + ". Send a JSON object with 'Content-Type: application/json'.");
+        } catch (IOException e) {
+            throw new GatewayException(ErrorKind.INVALID_JSON, "The request body could not be read as JSON.");
+        }
+    }
+
+    private void failure(RoutingContext rc) {
+        if (rc.failure() != null) {
+            ErrorResponses.send(rc.response(), rc.failure());
+        } else if (rc.statusCode() == 413) {
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.REQUEST_TOO_LARGE, "The request body is larger than "
+                    + runtime.config().spec().server().maxBodySize().bytes() + " bytes, the limit set by server.max_body_size."));
+        } else {
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.INVALID_REQUEST, "The request could not be read (HTTP "
+                    + rc.statusCode() + ")."));
+        }
+    }
+
+    private static GatewayException unknownPath(RoutingContext rc) {
+        return new GatewayException(ErrorKind.NOT_FOUND, "Unknown path '" + rc.normalizedPath() + "'. Fundament serves "
+                + "POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models and GET /v1/models/{model}.");
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("application/json") || type.toLowerCase().endsWith("+json");
+    }
+
+    private static void json(HttpServerResponse response, byte[] body) {
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        response.putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
+    }
+}

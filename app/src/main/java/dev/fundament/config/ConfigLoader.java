@@ -1,0 +1,112 @@
+package dev.fundament.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Loads {@code fundament.yaml}: parse, bind, validate and resolve, or fail with every problem.
+ *
+ * <p>Without a file, {@link DefaultConfig} builds one from the environment, so {@code ./fundament serve}
+ * runs with nothing configured. A provider named {@code local} (the in-process models) is added to every
+ * configuration that does not define one.
+ */
+public final class ConfigLoader {
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConfigLoader() {
+    }
+
+    /** @throws ConfigException naming every problem, each by its YAML path */
+    public static LoadedConfig load(Path file, Map<String, String> env) {
+        if (file == null) {
+            return compile(DefaultConfig.tree(env), "built-in defaults", env);
+        }
+        String source = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(source, List.of(new ConfigProblem("", "file not found: " + file.toAbsolutePath())));
+        }
+        try {
+            return loadYaml(Files.readString(file, StandardCharsets.UTF_8), source, env);
+        } catch (IOException e) {
+            throw new ConfigException(source, List.of(new ConfigProblem("", "cannot read: " + e.getMessage())));
+        }
+    }
+
+    public static LoadedConfig loadYaml(String yaml, String source, Map<String, String> env) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() != null
+                    ? "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " : "";
+            throw new ConfigException(source, List.of(new ConfigProblem("", "not valid YAML: " + where + e.getOriginalMessage())));
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            tree = JsonNodeFactory.instance.objectNode();
+        }
+        if (!tree.isObject()) {
+            throw new ConfigException(source, List.of(new ConfigProblem("", "the file must be a mapping with keys server, providers, models")));
+        }
+        return compile((ObjectNode) tree, source, env);
+    }
+
+    private static LoadedConfig compile(ObjectNode tree, String source, Map<String, String> env) {
+        JsonNode providers = tree.get("providers");
+        if (providers == null || providers.isNull()) {
+            providers = tree.putObject("providers");
+        }
+        if (providers.isObject() && !providers.has("local")) {
+            ((ObjectNode) providers).putObject("local").put("type", "local");
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        FundamentSpec spec = new SpecBinder(problems).bind(tree, FundamentSpec.class);
+        Map<String, String> keys = Map.of();
+        if (spec != null) {
+            keys = new ConfigValidator(problems, env).validate(spec);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return new LoadedConfig(spec, source, hash(tree), keys);
+    }
+
+    static String hash(JsonNode tree) {
+        try {
+            byte[] canonical = JSON.writeValueAsBytes(canonical(tree));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash configuration", e);
+        }
+    }
+
+    private static Object canonical(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> sorted = new TreeMap<>();
+            node.fields().forEachRemaining(e -> sorted.put(e.getKey(), canonical(e.getValue())));
+            return sorted;
+        }
+        if (node.isArray()) {
+            List<Object> items = new ArrayList<>();
+            node.forEach(n -> items.add(canonical(n)));
+            return items;
+        }
+        return node;
+    }
+}

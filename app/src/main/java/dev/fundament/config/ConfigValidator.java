@@ -1,0 +1,170 @@
+package dev.fundament.config;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a bound {@link FundamentSpec} as a whole: values, cross-references and secrets. Every problem
+ * is collected with its YAML path; nothing stops at the first one.
+ */
+final class ConfigValidator {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+
+    private final List<ConfigProblem> problems;
+    private final Map<String, String> env;
+    private final Map<String, String> apiKeys = new LinkedHashMap<>();
+
+    ConfigValidator(List<ConfigProblem> problems, Map<String, String> env) {
+        this.problems = problems;
+        this.env = env;
+    }
+
+    /** @return resolved credentials by provider name, for the providers whose references resolved */
+    Map<String, String> validate(FundamentSpec spec) {
+        if (spec.server().maxBodySize().bytes() < 1024) {
+            problem("server.max_body_size", "must be at least 1KiB, was " + spec.server().maxBodySize().bytes() + " bytes");
+        }
+        spec.providers().forEach((name, provider) -> {
+            if (provider != null) {
+                provider(name, provider);
+            }
+        });
+        spec.models().forEach((name, model) -> {
+            if (model != null) {
+                model(spec, name, model);
+            }
+        });
+        return apiKeys;
+    }
+
+    private void provider(String name, ProviderSpec p) {
+        String path = "providers." + name;
+        if (!NAME.matcher(name).matches()) {
+            problem(path, "provider names use lower-case letters, digits, '-', '_' and '.', and no '/'; rename '" + name + "'");
+        }
+        if (p.type() == null) {
+            return;
+        }
+        if (p.type() == ProviderType.LOCAL) {
+            if (p.apiKey() != null || p.baseUrl() != null) {
+                problem(path, "a local provider runs in-process: remove base_url and api_key");
+            }
+            return;
+        }
+        if (p.baseUrl() == null) {
+            problem(path + ".base_url", "required for type " + p.type().wire()
+                    + ", for example https://my-resource.openai.azure.com");
+        } else {
+            checkUrl(path + ".base_url", p.baseUrl());
+        }
+        String key = p.apiKey() != null ? resolve(path + ".api_key", p.apiKey()) : null;
+        if (key != null) {
+            apiKeys.put(name, key);
+        } else if (p.apiKey() == null && needsKey(p)) {
+            problem(path + ".api_key", "required for " + p.type().wire() + " at " + p.baseUrl()
+                    + "; set it to a reference such as env:" + name.toUpperCase().replace('-', '_') + "_API_KEY");
+        }
+        positive(path + ".timeouts.connect", p.timeouts().connect());
+        positive(path + ".timeouts.first_token", p.timeouts().firstToken());
+        positive(path + ".timeouts.total", p.timeouts().total());
+        if (p.maxConnections() < 1) {
+            problem(path + ".max_connections", "must be at least 1, was " + p.maxConnections());
+        }
+        if (p.defaultMaxTokens() < 1) {
+            problem(path + ".default_max_tokens", "must be at least 1, was " + p.defaultMaxTokens());
+        }
+    }
+
+    private static boolean needsKey(ProviderSpec p) {
+        return p.type() == ProviderType.AZURE_OPENAI
+                || (p.type() == ProviderType.OPENAI || p.type() == ProviderType.ANTHROPIC)
+                && p.baseUrl().equals(p.type().defaultBaseUrl());
+    }
+
+    private void model(FundamentSpec spec, String name, ModelSpec m) {
+        String path = "models." + name;
+        if (name.isBlank()) {
+            problem(path, "a model name must not be blank");
+        }
+        boolean single = m.provider() != null || m.model() != null;
+        if (single && !m.targets().isEmpty()) {
+            problem(path, "give either provider and model, or targets, not both");
+            return;
+        }
+        if (!single && m.targets().isEmpty()) {
+            problem(path, "missing a target: give provider (and model), or a list of targets");
+            return;
+        }
+        if (single && m.provider() == null) {
+            problem(path + ".provider", "required key is missing; defined providers: " + spec.providers().keySet());
+            return;
+        }
+        List<TargetSpec> targets = m.allTargets();
+        for (int i = 0; i < targets.size(); i++) {
+            TargetSpec t = targets.get(i);
+            if (t == null) {
+                continue;
+            }
+            String tPath = single ? path : path + ".targets[" + i + "]";
+            ProviderSpec p = spec.providers().get(t.provider());
+            if (p == null) {
+                problem(tPath + ".provider", "unknown provider '" + t.provider() + "'; defined: "
+                        + String.join(", ", spec.providers().keySet()));
+            } else if (p.type() == ProviderType.ANTHROPIC && m.kind() == ModelKind.EMBEDDING) {
+                problem(tPath + ".provider", "provider '" + t.provider() + "' (anthropic) has no embedding models");
+            } else if (p.type() == ProviderType.LOCAL && m.kind() == ModelKind.CHAT) {
+                problem(path + ".kind", "provider '" + t.provider() + "' serves in-process embedding models only; set kind: embedding");
+            }
+        }
+    }
+
+    private void checkUrl(String path, String url) {
+        try {
+            URI uri = URI.create(url);
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                problem(path, "expected an http or https URL, found '" + url + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            problem(path, "not a URL: '" + url + "'");
+        }
+    }
+
+    private void positive(String path, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            problem(path, "must be longer than zero");
+        }
+    }
+
+    private String resolve(String path, String reference) {
+        if (reference.startsWith("env:")) {
+            String var = reference.substring(4);
+            String value = env.get(var);
+            if (value == null || value.isBlank()) {
+                problem(path, "environment variable " + var + " is not set");
+                return null;
+            }
+            return value;
+        }
+        if (reference.startsWith("file:")) {
+            Path file = Path.of(reference.substring(5));
+            try {
+                return Files.readString(file).strip();
+            } catch (Exception e) {
+                problem(path, "cannot read secret file " + file + ": " + e.getClass().getSimpleName());
+                return null;
+            }
+        }
+        return reference;
+    }
+
+    private void problem(String path, String message) {
+        problems.add(new ConfigProblem(path, message));
+    }
+}

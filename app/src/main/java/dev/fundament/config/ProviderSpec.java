@@ -1,0 +1,39 @@
+package dev.fundament.config;
+
+import java.util.Map;
+
+/**
+ * One upstream.
+ *
+ * @param type             which API it speaks
+ * @param baseUrl          e.g. {@code https://api.openai.com/v1}; for Azure the resource endpoint
+ *                         {@code https://NAME.openai.azure.com}; defaults by type
+ * @param apiKey           a secret reference: {@code env:NAME}, {@code file:/path}, or the literal key
+ * @param apiVersion       Azure OpenAI's {@code api-version}; default {@code 2024-10-21}
+ * @param headers          extra headers sent on every upstream request
+ * @param timeouts         upstream time limits
+ * @param maxConnections   connections kept to this upstream; default 256
+ * @param directAccess     whether {@code <provider>/<model>} reaches any model of this provider; default true
+ * @param defaultMaxTokens Anthropic requires {@code max_tokens}; sent when the caller gave none; default 4096
+ * @param askForUsage      whether to request usage on streams ({@code stream_options.include_usage});
+ *                         default true; turn off for servers that reject the option
+ */
+public record ProviderSpec(@Required ProviderType type, String baseUrl, String apiKey, String apiVersion,
+                           Map<String, String> headers, TimeoutsSpec timeouts, Integer maxConnections,
+                           Boolean directAccess, Integer defaultMaxTokens, Boolean askForUsage) {
+
+    public ProviderSpec {
+        if (baseUrl == null && type != null) {
+            baseUrl = type.defaultBaseUrl();
+        }
+        if (apiVersion == null && type == ProviderType.AZURE_OPENAI) {
+            apiVersion = "2024-10-21";
+        }
+        headers = headers != null ? headers : Map.of();
+        timeouts = timeouts != null ? timeouts : TimeoutsSpec.DEFAULTS;
+        maxConnections = maxConnections != null ? maxConnections : 256;
+        directAccess = directAccess != null ? directAccess : Boolean.TRUE;
+        defaultMaxTokens = defaultMaxTokens != null ? defaultMaxTokens : 4096;
+        askForUsage = askForUsage != null ? askForUsage : Boolean.TRUE;
+    }
+}

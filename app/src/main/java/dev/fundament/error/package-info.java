@@ -1,0 +1,9 @@
+/**
+ * The one error model: {@link dev.fundament.error.ErrorKind} maps every failure Fundament reports to
+ * its HTTP status, OpenAI error {@code type} and {@code code}, whether the next target may be tried,
+ * and how loudly to log it. {@link dev.fundament.error.GatewayException} carries a kind, a message that
+ * says how to fix the problem, and the offending parameter.
+ *
+ * <p>Rendering the OpenAI error JSON happens at the HTTP edge; this package depends on nothing else.
+ */
+package dev.fundament.error;

@@ -1,0 +1,97 @@
+package dev.fundament.gateway;
+
+import dev.fundament.config.ConfigLoader;
+import dev.fundament.config.LoadedConfig;
+import dev.fundament.config.ProviderSpec;
+import dev.fundament.providers.Provider;
+import dev.fundament.providers.ProviderFactory;
+import dev.fundament.routing.RouteTable;
+import io.quarkus.arc.All;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Compiles the configuration into what requests run on: one {@link Provider} per configured provider
+ * and the {@link RouteTable}. Built once at start-up; immutable afterwards.
+ *
+ * <p>The configuration file is {@code fundament.config} (set by {@code ./fundament serve --config} or
+ * {@code FUNDAMENT_CONFIG}), else {@code ./fundament.yaml} when it exists, else the built-in defaults.
+ */
+@ApplicationScoped
+public class GatewayRuntime {
+
+    private static final Logger LOG = Logger.getLogger(GatewayRuntime.class);
+
+    private final LoadedConfig config;
+    private final RouteTable routes;
+
+    @Inject
+    public GatewayRuntime(@ConfigProperty(name = "fundament.config") Optional<String> file, Vertx vertx,
+                          @All List<ProviderFactory> factories) {
+        this.config = ConfigLoader.load(configFile(file), System.getenv());
+        Map<String, Provider> providers = new LinkedHashMap<>();
+        Map<String, Boolean> direct = new LinkedHashMap<>();
+        config.spec().providers().forEach((name, spec) -> {
+            providers.put(name, factory(factories, spec).create(name, spec, config.apiKeys().get(name), vertx));
+            direct.put(name, spec.directAccess());
+        });
+        this.routes = new RouteTable(config.spec().models(), providers, direct);
+        LOG.infof("Configuration from %s (hash %s): providers %s, models %s", config.source(),
+                config.hash().substring(0, 12), providers.keySet(), config.spec().models().keySet());
+    }
+
+    void start(@Observes StartupEvent event) {
+        // Forces construction at start-up, so a broken configuration fails the start, not the first request.
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        routes.providers().values().forEach(Provider::close);
+    }
+
+    static Path configFile(Optional<String> configured) {
+        if (configured.isPresent() && !configured.get().isBlank()) {
+            return Path.of(configured.get());
+        }
+        Path local = Path.of("fundament.yaml");
+        return Files.isRegularFile(local) ? local : null;
+    }
+
+    private static ProviderFactory factory(List<ProviderFactory> factories, ProviderSpec spec) {
+        for (ProviderFactory f : factories) {
+            if (f.types().contains(spec.type())) {
+                return f;
+            }
+        }
+        throw new IllegalStateException("no provider factory for type " + spec.type());
+    }
+
+    public LoadedConfig config() {
+        return config;
+    }
+
+    public RouteTable routes() {
+        return routes;
+    }
+
+    /** @return whether every provider can serve (in-process models loaded) */
+    public boolean ready() {
+        for (Provider p : routes.providers().values()) {
+            if (!p.ready()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

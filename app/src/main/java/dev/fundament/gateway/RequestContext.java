@@ -1,0 +1,124 @@
+package dev.fundament.gateway;
+
+import dev.fundament.error.GatewayException;
+import dev.fundament.inference.Usage;
+import dev.fundament.routing.Target;
+
+/**
+ * What is known about one request as it moves through the pipeline: identity of the request, the
+ * route and target chosen, timings, usage and outcome. Listeners read it.
+ *
+ * <p>Confined to the request's event loop (Vert.x delivers a request's callbacks on one thread), so
+ * it needs no synchronisation. Holds no prompt or answer text.
+ */
+public final class RequestContext {
+
+    /** What the caller asked for. */
+    public enum Operation {
+        CHAT("chat"), EMBEDDINGS("embeddings");
+
+        private final String semconv;
+
+        Operation(String semconv) {
+            this.semconv = semconv;
+        }
+
+        /** @return the OpenTelemetry GenAI {@code gen_ai.operation.name} */
+        public String semconv() {
+            return semconv;
+        }
+    }
+
+    private final String requestId;
+    private final Operation operation;
+    private final long startNanos;
+    private String model;
+    private boolean stream;
+    private Target target;
+    private int attempts;
+    private long firstTokenNanos;
+    private Usage usage = Usage.NONE;
+    private GatewayException failure;
+    private boolean cancelled;
+
+    public RequestContext(String requestId, Operation operation, long startNanos) {
+        this.requestId = requestId;
+        this.operation = operation;
+        this.startNanos = startNanos;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** @return the public model name asked for, or {@code null} before the body was read */
+    public String model() {
+        return model;
+    }
+
+    void model(String name, boolean streamed) {
+        this.model = name;
+        this.stream = streamed;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    /** @return the target of the latest attempt, or {@code null} before routing */
+    public Target target() {
+        return target;
+    }
+
+    void attempt(Target next) {
+        this.target = next;
+        this.attempts++;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    /** @return when the first chunk went out, or 0 */
+    public long firstTokenNanos() {
+        return firstTokenNanos;
+    }
+
+    void firstToken(long nanos) {
+        this.firstTokenNanos = nanos;
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    void usage(Usage value) {
+        this.usage = value;
+    }
+
+    /** @return the failure the caller received, or {@code null} */
+    public GatewayException failure() {
+        return failure;
+    }
+
+    void failure(GatewayException value) {
+        this.failure = value;
+    }
+
+    /** @return whether the caller went away before the answer was complete */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    void cancelled(boolean value) {
+        this.cancelled = value;
+    }
+}

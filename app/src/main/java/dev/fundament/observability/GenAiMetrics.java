@@ -1,0 +1,102 @@
+package dev.fundament.observability;
+
+import dev.fundament.gateway.PipelineListener;
+import dev.fundament.gateway.RequestContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Request metrics after the OpenTelemetry GenAI semantic conventions, exported at {@code /q/metrics}:
+ * <ul>
+ *   <li>{@code gen_ai.server.request.duration} (seconds, histogram) and {@code fundament.requests}
+ *       (count), by operation, requested model, provider and outcome ({@code error.type});</li>
+ *   <li>{@code gen_ai.server.time_to_first_token} (seconds, histogram) for streams;</li>
+ *   <li>{@code gen_ai.client.token.usage} (tokens, histogram) by {@code gen_ai.token.type}
+ *       input/output.</li>
+ * </ul>
+ * Meters are looked up once per label combination and cached, so the hot path does no registry
+ * lookups. Model names a caller invents are recorded only when they resolved to a route; unknown names
+ * are grouped as {@code _unknown} so a caller cannot blow up the label set.
+ */
+@ApplicationScoped
+public class GenAiMetrics implements PipelineListener {
+
+    private record Key(String operation, String model, String provider, String outcome) {
+    }
+
+    private record Meters(Timer duration, Counter requests, Timer firstToken, DistributionSummary input,
+                          DistributionSummary output) {
+    }
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
+
+    @Inject
+    public GenAiMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void onFirstToken(RequestContext ctx) {
+        meters(ctx, "none").firstToken().record(ctx.firstTokenNanos() - ctx.startNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onSuccess(RequestContext ctx) {
+        record(ctx, "none");
+    }
+
+    @Override
+    public void onFailure(RequestContext ctx) {
+        record(ctx, ctx.failure().kind().code());
+    }
+
+    @Override
+    public void onCancel(RequestContext ctx) {
+        record(ctx, "cancelled");
+    }
+
+    private void record(RequestContext ctx, String outcome) {
+        Meters m = meters(ctx, outcome);
+        m.duration().record(System.nanoTime() - ctx.startNanos(), TimeUnit.NANOSECONDS);
+        m.requests().increment();
+        if (ctx.usage().inputTokens() > 0) {
+            m.input().record(ctx.usage().inputTokens());
+        }
+        if (ctx.usage().outputTokens() > 0) {
+            m.output().record(ctx.usage().outputTokens());
+        }
+    }
+
+    private Meters meters(RequestContext ctx, String outcome) {
+        String model = ctx.target() == null ? "_unknown" : ctx.model();
+        String provider = ctx.target() == null ? "_none" : ctx.target().provider().name();
+        return meters.computeIfAbsent(new Key(ctx.operation().semconv(), model, provider, outcome), this::create);
+    }
+
+    private Meters create(Key k) {
+        Tags tags = Tags.of("gen_ai.operation.name", k.operation(), "gen_ai.request.model", k.model(),
+                "gen_ai.provider.name", k.provider());
+        Tags withOutcome = tags.and("error.type", k.outcome());
+        return new Meters(
+                Timer.builder("gen_ai.server.request.duration").description("Duration of GenAI requests through Fundament")
+                        .tags(withOutcome).publishPercentileHistogram().register(registry),
+                Counter.builder("fundament.requests").description("Requests by model, provider and outcome")
+                        .tags(withOutcome).register(registry),
+                Timer.builder("gen_ai.server.time_to_first_token").description("Time until the first chunk of a stream")
+                        .tags(tags).publishPercentileHistogram().register(registry),
+                DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
+                        .description("Tokens used per request").tags(tags.and("gen_ai.token.type", "input"))
+                        .publishPercentileHistogram().register(registry),
+                DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
+                        .description("Tokens used per request").tags(tags.and("gen_ai.token.type", "output"))
+                        .publishPercentileHistogram().register(registry));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.fundament.providers.http;
+
+import dev.fundament.config.ProviderSpec;
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.GatewayException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.MultiMap;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientRequest;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One provider's HTTP client: a keep-alive connection pool to its base URL and its timeouts.
+ *
+ * <p>{@link #post} resolves once the response headers arrive; a non-2xx answer fails with the mapped
+ * {@link GatewayException} after reading its (bounded) body. The {@code first_token} timeout is the
+ * request's idle timeout: it bounds the wait for headers and every gap between stream chunks.
+ * Thread-safe; shared by all requests to the provider.
+ */
+public final class UpstreamHttp implements AutoCloseable {
+
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final String provider;
+    private final HttpClient client;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String basePath;
+    private final long idleTimeoutMs;
+    private final Duration total;
+
+    public UpstreamHttp(Vertx vertx, String provider, ProviderSpec spec) {
+        this.provider = provider;
+        URI uri = URI.create(spec.baseUrl());
+        this.ssl = "https".equals(uri.getScheme());
+        this.host = uri.getHost();
+        this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.idleTimeoutMs = spec.timeouts().firstToken().toMillis();
+        this.total = spec.timeouts().total();
+        HttpClientOptions options = new HttpClientOptions()
+                .setDefaultHost(host).setDefaultPort(port).setSsl(ssl).setTrustAll(false).setVerifyHost(ssl)
+                .setMaxPoolSize(spec.maxConnections()).setKeepAlive(true).setPipelining(false)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.timeouts().connect().toMillis()))
+                .setMaxWaitQueueSize(-1).setDecompressionSupported(true);
+        this.client = vertx.createHttpClient(options);
+    }
+
+    /** @return the provider's name, for error messages */
+    public String provider() {
+        return provider;
+    }
+
+    /** @return the path part of the base URL, without a trailing slash ({@code /v1}) */
+    public String basePath() {
+        return basePath;
+    }
+
+    /** @return the total time limit of a non-streamed call */
+    public Duration total() {
+        return total;
+    }
+
+    /**
+     * Sends a POST and resolves with the open response when it is 2xx.
+     *
+     * @param path    path and query below the base URL, starting with '/'
+     * @param headers request headers (content type and credentials included)
+     * @param sink    receives the request as soon as it exists, so a caller can abort it
+     */
+    public Uni<HttpClientResponse> post(String path, Map<String, String> headers, Buffer body,
+                                        java.util.function.Consumer<HttpClientRequest> sink) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+                .setSsl(ssl).setURI(basePath + path).setIdleTimeout(idleTimeoutMs);
+        return client.request(options)
+                .onItem().transformToUni(request -> {
+                    sink.accept(request);
+                    MultiMap h = request.headers();
+                    headers.forEach(h::set);
+                    return request.send(body);
+                })
+                .onItem().transformToUni(response -> {
+                    if (response.statusCode() / 100 == 2) {
+                        return Uni.createFrom().item(response);
+                    }
+                    return errorBody(response).onItem().transform(text -> {
+                        throw UpstreamErrors.fromResponse(provider, response.statusCode(),
+                                response.getHeader("Retry-After"), text);
+                    });
+                })
+                .onFailure(f -> !(f instanceof GatewayException))
+                .transform(f -> UpstreamErrors.fromFailure(provider, f));
+    }
+
+    /** Sends a POST and resolves with the whole 2xx body, within the total timeout. */
+    public Uni<Buffer> postForBody(String path, Map<String, String> headers, Buffer body) {
+        HttpClientRequest[] sent = new HttpClientRequest[1];
+        return post(path, headers, body, r -> sent[0] = r)
+                .onItem().transformToUni(HttpClientResponse::body)
+                .ifNoItem().after(total).failWith(() -> {
+                    if (sent[0] != null) {
+                        sent[0].reset();
+                    }
+                    return new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Provider '" + provider
+                            + "' did not finish within " + total.toSeconds() + "s; see providers." + provider
+                            + ".timeouts.total.");
+                })
+                .onFailure(f -> !(f instanceof GatewayException))
+                .transform(f -> UpstreamErrors.fromFailure(provider, f));
+    }
+
+    /**
+     * Sends a POST and streams the 2xx body. Demand is passed on (reads pause while the subscriber
+     * wants nothing) and cancelling aborts the upstream request.
+     */
+    public Multi<Buffer> postForStream(String path, Map<String, String> headers, Buffer body) {
+        return Multi.createFrom().deferred(() -> {
+            HttpClientRequest[] sent = new HttpClientRequest[1];
+            return post(path, headers, body, r -> sent[0] = r)
+                    .onItem().transformToMulti(HttpClientResponse::toMulti)
+                    .onCancellation().invoke(() -> {
+                        if (sent[0] != null) {
+                            sent[0].reset();
+                        }
+                    });
+        });
+    }
+
+    private static Uni<String> errorBody(HttpClientResponse response) {
+        return response.body()
+                .onItem().transform(b -> b.length() > MAX_ERROR_BODY ? b.getString(0, MAX_ERROR_BODY) : b.toString())
+                .onFailure().recoverWithItem("");
+    }
+
+    @Override
+    public void close() {
+        client.closeAndForget();
+    }
+}

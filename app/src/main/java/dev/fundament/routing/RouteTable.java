@@ -1,0 +1,126 @@
+package dev.fundament.routing;
+
+import dev.fundament.config.ModelKind;
+import dev.fundament.config.ModelSpec;
+import dev.fundament.config.TargetSpec;
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.GatewayException;
+import dev.fundament.providers.Provider;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves a requested model name to its route. Configured names win; then {@code <provider>/<model>}
+ * reaches any model of a provider whose {@code direct_access} is on (built-in models of in-process
+ * providers always). Direct routes are cached, bounded, since callers may invent any name.
+ * Immutable apart from that cache; thread-safe.
+ */
+public final class RouteTable {
+
+    private static final int MAX_DIRECT_ROUTES = 10_000;
+
+    private final Map<String, Route> configured;
+    private final Map<String, Provider> providers;
+    private final Map<String, Boolean> directAccess;
+    private final Map<String, Route> direct = new ConcurrentHashMap<>();
+
+    /**
+     * @param providers    built providers by name
+     * @param directAccess each provider's {@code direct_access} flag
+     */
+    public RouteTable(Map<String, ModelSpec> models, Map<String, Provider> providers, Map<String, Boolean> directAccess) {
+        this.providers = Map.copyOf(providers);
+        this.directAccess = Map.copyOf(directAccess);
+        Map<String, Route> routes = new LinkedHashMap<>();
+        models.forEach((name, spec) -> {
+            List<Target> targets = new ArrayList<>();
+            for (TargetSpec t : spec.allTargets()) {
+                targets.add(new Target(providers.get(t.provider()), t.model() != null ? t.model() : name));
+            }
+            routes.put(name, new Route(name, spec.kind(), targets, true));
+        });
+        this.configured = java.util.Collections.unmodifiableMap(routes);
+    }
+
+    /** @return the configured routes, in configuration order */
+    public Map<String, Route> configured() {
+        return configured;
+    }
+
+    public Map<String, Provider> providers() {
+        return providers;
+    }
+
+    /** @throws GatewayException 404 when the model is unknown, 400 when it serves the other kind */
+    public Route resolve(String model, ModelKind kind) {
+        Route route = configured.get(model);
+        if (route == null) {
+            route = direct.get(model);
+        }
+        if (route == null) {
+            route = directRoute(model, kind);
+        }
+        if (route.kind() != kind) {
+            throw new GatewayException(ErrorKind.WRONG_MODEL_KIND, "Model '" + model + "' is " + article(route.kind())
+                    + " model; use " + (route.kind() == ModelKind.CHAT ? "/v1/chat/completions" : "/v1/embeddings") + ".", "model");
+        }
+        return route;
+    }
+
+    private Route directRoute(String model, ModelKind kind) {
+        int slash = model.indexOf('/');
+        Provider provider = slash > 0 ? providers.get(model.substring(0, slash)) : null;
+        String upstream = slash > 0 ? model.substring(slash + 1) : "";
+        if (provider == null || upstream.isEmpty() || !reachable(provider, upstream)) {
+            throw new GatewayException(ErrorKind.MODEL_NOT_FOUND, notFound(model), "model");
+        }
+        ModelKind actual = kind;
+        for (Provider.BuiltInModel builtIn : provider.builtInModels()) {
+            if (builtIn.name().equals(upstream)) {
+                actual = builtIn.embedding() ? ModelKind.EMBEDDING : ModelKind.CHAT;
+            }
+        }
+        if (actual == ModelKind.CHAT && provider.chat().isEmpty() || actual == ModelKind.EMBEDDING && provider.embeddings().isEmpty()) {
+            throw new GatewayException(ErrorKind.WRONG_MODEL_KIND, "Provider '" + provider.name() + "' serves no "
+                    + (kind == ModelKind.CHAT ? "chat" : "embedding") + " models; '" + model + "' cannot be used here.", "model");
+        }
+        Route route = new Route(model, actual, List.of(new Target(provider, upstream)), false);
+        if (direct.size() < MAX_DIRECT_ROUTES) {
+            direct.put(model, route);
+        }
+        return route;
+    }
+
+    private boolean reachable(Provider provider, String upstream) {
+        for (Provider.BuiltInModel builtIn : provider.builtInModels()) {
+            if (builtIn.name().equals(upstream)) {
+                return true;
+            }
+        }
+        return provider.builtInModels().isEmpty() && directAccess.getOrDefault(provider.name(), false);
+    }
+
+    private String notFound(String model) {
+        StringBuilder known = new StringBuilder();
+        configured.keySet().forEach(n -> known.append(known.isEmpty() ? "" : ", ").append(n));
+        providers.values().forEach(p -> p.builtInModels().forEach(
+                m -> known.append(known.isEmpty() ? "" : ", ").append(p.name()).append('/').append(m.name())));
+        List<String> direct = new ArrayList<>();
+        providers.forEach((name, p) -> {
+            if (p.builtInModels().isEmpty() && directAccess.getOrDefault(name, false)) {
+                direct.add(name);
+            }
+        });
+        String hint = direct.isEmpty() ? ""
+                : " A provider's model can also be named directly as '<provider>/<model>', with provider one of: "
+                + String.join(", ", direct) + ".";
+        return "The model '" + model + "' does not exist. Available models: " + known + "." + hint;
+    }
+
+    private static String article(ModelKind kind) {
+        return kind == ModelKind.CHAT ? "a chat" : "an embedding";
+    }
+}

@@ -1,0 +1,130 @@
+package dev.fundament.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fundament.testing.Upstreams;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.URL;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Streams: usage handling, pass-through fields, and a client that goes away. */
+@QuarkusTest
+@QuarkusTestResource(Upstreams.class)
+class StreamingTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close();
+    }
+
+    @Test
+    void usageChunkOnlyWhenAskedButUpstreamAlwaysAsked() {
+        String plain = stream("{\"model\":\"gpt-sim\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"plain\"}]}");
+        assertThat(plain).endsWith("data: [DONE]\n\n").doesNotContain("\"usage\"");
+        JsonNode upstream = lastRequestContaining(Upstreams.healthy.requests(), "plain");
+        assertThat(upstream.at("/stream_options/include_usage").asBoolean())
+                .as("Fundament asks the upstream for usage even when the caller did not").isTrue();
+
+        String withUsage = stream("{\"model\":\"gpt-sim\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"counted\"}]}");
+        assertThat(withUsage).contains("\"choices\":[],\"usage\":{\"prompt_tokens\":").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void unknownFieldsReachTheUpstreamUntouched() {
+        given().contentType("application/json").body("""
+                {"model":"gpt-sim","messages":[{"role":"user","content":"passthrough-check"}],
+                 "seed":42,"logit_bias":{"50256":-100},"metadata":{"app":"crm"},"service_tier":"flex",
+                 "max_tokens":30,"reasoning_effort":"low"}""")
+                .when().post("/v1/chat/completions").then().statusCode(200);
+        JsonNode upstream = lastRequestContaining(Upstreams.healthy.requests(), "passthrough-check");
+        assertThat(upstream.get("model").asText()).isEqualTo("sim-model");
+        assertThat(upstream.get("seed").asInt()).isEqualTo(42);
+        assertThat(upstream.at("/logit_bias/50256").asInt()).isEqualTo(-100);
+        assertThat(upstream.at("/metadata/app").asText()).isEqualTo("crm");
+        assertThat(upstream.get("service_tier").asText()).isEqualTo("flex");
+        assertThat(upstream.get("reasoning_effort").asText()).isEqualTo("low");
+        assertThat(upstream.get("max_tokens").asInt()).isEqualTo(30);
+        assertThat(upstream.has("max_completion_tokens")).isFalse();
+    }
+
+    @Test
+    void clientDisconnectCancelsTheUpstreamWithinASecond() throws Exception {
+        HttpClient client = vertx.createHttpClient();
+        CompletableFuture<HttpClientResponse> headers = new CompletableFuture<>();
+        CompletableFuture<Void> firstChunk = new CompletableFuture<>();
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(base.getPort())
+                        .setURI("/v1/chat/completions").putHeader("Content-Type", "application/json"))
+                .compose(req -> req.send(Buffer.buffer(
+                        "{\"model\":\"slow-stream\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}")))
+                .onSuccess(resp -> {
+                    resp.handler(b -> firstChunk.complete(null));
+                    headers.complete(resp);
+                })
+                .onFailure(headers::completeExceptionally);
+        HttpClientResponse response = headers.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        firstChunk.get(10, TimeUnit.SECONDS);
+        assertThat(Upstreams.slowStream.activeStreams()).as("the upstream stream is open").isEqualTo(1);
+
+        long closedAt = System.nanoTime();
+        response.request().connection().close();
+        boolean cancelled = within(2_000, () -> Upstreams.slowStream.activeStreams() == 0);
+        long tookMs = (System.nanoTime() - closedAt) / 1_000_000;
+        assertThat(cancelled).as("upstream stream closed after the client left").isTrue();
+        assertThat(tookMs).as("time from client disconnect to upstream cancellation, ms").isLessThan(1_000);
+        client.close();
+    }
+
+    private static boolean within(long millis, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private static String stream(String body) {
+        return given().contentType("application/json").body(body).when().post("/v1/chat/completions").then()
+                .statusCode(200).extract().asString();
+    }
+
+    private static JsonNode lastRequestContaining(List<JsonNode> requests, String marker) {
+        for (int i = requests.size() - 1; i >= 0; i--) {
+            if (requests.get(i).toString().contains(marker)) {
+                return requests.get(i);
+            }
+        }
+        throw new AssertionError("the upstream never received a request containing '" + marker + "'");
+    }
+}

@@ -1,0 +1,126 @@
+package dev.fundament.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static final Map<String, String> ENV = Map.of("OPENAI_API_KEY", "sk-test", "ANTHROPIC_API_KEY", "ak-test",
+            "AZURE_OPENAI_API_KEY", "az-test");
+
+    @Test
+    void theDocumentedExampleLoads() {
+        LoadedConfig config = ConfigLoader.load(Path.of("../fundament.example.yaml"), ENV);
+        assertThat(config.spec().providers()).containsKeys("openai", "azure-eu", "anthropic", "ollama", "vllm", "local");
+        assertThat(config.spec().models()).isNotEmpty();
+        assertThat(config.hash()).hasSize(64);
+    }
+
+    @Test
+    void everyProblemIsReportedByPathInOneFailure() {
+        String yaml = """
+                server:
+                  max_body_size: lots
+                providers:
+                  openai:
+                    type: openai
+                    api_key: env:MISSING_KEY
+                    timeouts:
+                      connect: soon
+                  broken:
+                    base_url: http://127.0.0.1:9/v1
+                    colour: blue
+                models:
+                  chat:
+                    provider: azure-eu
+                    model: gpt-4o
+                  both:
+                    provider: openai
+                    targets:
+                      - provider: openai
+                """;
+        assertThatThrownBy(() -> ConfigLoader.loadYaml(yaml, "test.yaml", ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString)
+                        .containsExactlyInAnyOrder(
+                                "server.max_body_size: expected a size such as 512KiB or 4MiB, found 'lots'",
+                                "providers.openai.timeouts.connect: expected a duration such as 250ms, 5s, 2m or 1h, found 'soon'",
+                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage",
+                                "providers.broken.type: required key is missing",
+                                "providers.openai.api_key: environment variable MISSING_KEY is not set",
+                                "models.chat.provider: unknown provider 'azure-eu'; defined: openai, broken, local",
+                                "models.both: give either provider and model, or targets, not both"))
+                .hasMessageContaining("7 problems in test.yaml");
+    }
+
+    @Test
+    void unknownTopLevelKeyAndBadEnum() {
+        assertThatThrownBy(() -> ConfigLoader.loadYaml("routes: {}\nproviders:\n  x:\n    type: openia\n", "t", ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::toString)
+                        .containsExactlyInAnyOrder("routes: unknown key; allowed here: server, providers, models",
+                                "providers.x.type: unknown value 'openia'; expected one of: openai, azure-openai, anthropic, vllm, ollama, lmstudio, local"));
+    }
+
+    @Test
+    void invalidYamlSyntaxNamesTheLine() {
+        assertThatThrownBy(() -> ConfigLoader.loadYaml("providers:\n  a: [unclosed\n", "t", ENV))
+                .hasMessageContaining("not valid YAML").hasMessageContaining("line");
+    }
+
+    @Test
+    void defaultsAreAppliedOnce() {
+        LoadedConfig config = ConfigLoader.loadYaml("""
+                providers:
+                  gpu:
+                    type: vllm
+                models:
+                  llama:
+                    provider: gpu
+                """, "t", Map.of());
+        ProviderSpec gpu = config.spec().providers().get("gpu");
+        assertThat(gpu.baseUrl()).isEqualTo("http://127.0.0.1:8000/v1");
+        assertThat(gpu.timeouts().connect()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(gpu.maxConnections()).isEqualTo(256);
+        assertThat(config.spec().models().get("llama").kind()).isEqualTo(ModelKind.CHAT);
+        assertThat(config.spec().models().get("llama").allTargets()).containsExactly(new TargetSpec("gpu", null));
+        assertThat(config.spec().server().maxBodySize().bytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(config.spec().providers()).containsKey("local");
+    }
+
+    @Test
+    void zeroConfigExposesProvidersFromTheEnvironment() {
+        LoadedConfig config = ConfigLoader.load(null, Map.of("OPENAI_BASE_URL", "http://127.0.0.1:9000/v1",
+                "ANTHROPIC_API_KEY", "ak", "OLLAMA_BASE_URL", "http://127.0.0.1:11434"));
+        assertThat(config.spec().providers()).containsOnlyKeys("openai", "anthropic", "ollama", "local");
+        assertThat(config.spec().providers().get("ollama").baseUrl()).isEqualTo("http://127.0.0.1:11434/v1");
+        assertThat(config.apiKeys()).containsEntry("anthropic", "ak").doesNotContainKey("openai");
+        assertThat(ConfigLoader.load(null, Map.of()).spec().providers()).containsOnlyKeys("local");
+    }
+
+    @Test
+    void cloudProvidersNeedAKeyButLocalServersDoNot() {
+        assertThatThrownBy(() -> ConfigLoader.loadYaml("providers:\n  openai:\n    type: openai\n", "t", Map.of()))
+                .hasMessageContaining("providers.openai.api_key: required for openai");
+        ConfigLoader.loadYaml("providers:\n  openai:\n    type: openai\n    base_url: http://127.0.0.1:9000/v1\n", "t", Map.of());
+    }
+
+    @Test
+    void hashIgnoresOrderAndCommentsButNotValues() {
+        String a = ConfigLoader.loadYaml("providers:\n  o:\n    type: ollama\n    max_connections: 4\n", "t", Map.of()).hash();
+        String b = ConfigLoader.loadYaml("# comment\nproviders:\n  o:\n    max_connections: 4\n    type: ollama\n", "t", Map.of()).hash();
+        String c = ConfigLoader.loadYaml("providers:\n  o:\n    type: ollama\n    max_connections: 5\n", "t", Map.of()).hash();
+        assertThat(a).isEqualTo(b).isNotEqualTo(c);
+    }
+
+    @Test
+    void secretsAreNeverInTheDescription() {
+        LoadedConfig config = ConfigLoader.loadYaml("providers:\n  openai:\n    type: openai\n    api_key: env:OPENAI_API_KEY\n", "t", ENV);
+        assertThat(config.apiKeys()).containsEntry("openai", "sk-test");
+        assertThat(config.toString()).doesNotContain("sk-test");
+    }
+}

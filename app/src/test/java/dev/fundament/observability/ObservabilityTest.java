@@ -1,0 +1,99 @@
+package dev.fundament.observability;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.fundament.testing.Upstreams;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.Test;
+
+/** Metrics after the GenAI conventions, health, the API description, and what logs may contain. */
+@QuarkusTest
+@QuarkusTestResource(Upstreams.class)
+class ObservabilityTest {
+
+    @Test
+    void requestsAppearInGenAiMetrics() {
+        given().contentType("application/json")
+                .body("{\"model\":\"gpt-sim\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"metrics\"}]}")
+                .when().post("/v1/chat/completions").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"model\":\"always-500\",\"messages\":[{\"role\":\"user\",\"content\":\"metrics\"}]}")
+                .when().post("/v1/chat/completions").then().statusCode(502);
+
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .containsPattern("gen_ai_server_request_duration_seconds_count\\{[^}]*error_type=\"none\"[^}]*gen_ai_operation_name=\"chat\"[^}]*gen_ai_provider_name=\"sim\"[^}]*gen_ai_request_model=\"gpt-sim\"[^}]*} [1-9]")
+                .containsPattern("gen_ai_server_time_to_first_token_seconds_count\\{[^}]*gen_ai_request_model=\"gpt-sim\"[^}]*} [1-9]")
+                .containsPattern("gen_ai_client_token_usage_tokens_count\\{[^}]*gen_ai_request_model=\"gpt-sim\"[^}]*gen_ai_token_type=\"output\"[^}]*} [1-9]")
+                .containsPattern("fundament_requests_total\\{[^}]*error_type=\"upstream_error\"[^}]*gen_ai_provider_name=\"sim-500\"[^}]*} [1-9]");
+    }
+
+    @Test
+    void healthEndpoints() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().body("checks[0].name", equalTo("gateway"));
+    }
+
+    @Test
+    void apiDescriptionAndSwaggerUi() {
+        given().when().get("/q/openapi?format=json").then().statusCode(200)
+                .body(containsString("/v1/chat/completions")).body(containsString("/v1/embeddings"));
+        given().when().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void logLinesCarryTheRequestIdButNoPromptText() {
+        List<LogRecord> records = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                synchronized (records) {
+                    records.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            String secret = "Patient Erika Mustermann, diagnosis confidential-7731";
+            given().header("x-request-id", "log-check-1").contentType("application/json")
+                    .body("{\"model\":\"always-500\",\"messages\":[{\"role\":\"user\",\"content\":\"" + secret + "\"}]}")
+                    .when().post("/v1/chat/completions").then().statusCode(502);
+            given().header("x-request-id", "log-check-2").contentType("application/json")
+                    .body("{\"model\":\"gpt-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"" + secret + "\"}]}")
+                    .when().post("/v1/chat/completions").then().statusCode(200);
+        } finally {
+            root.removeHandler(capture);
+        }
+        synchronized (records) {
+            List<LogRecord> ours = records.stream().filter(r -> r.getLoggerName() != null
+                    && r.getLoggerName().startsWith("dev.fundament")).toList();
+            assertThat(ours).as("the upstream failure is logged").isNotEmpty();
+            assertThat(ours).allSatisfy(r -> {
+                assertThat(String.valueOf(r.getMessage()) + java.util.Arrays.toString(r.getParameters())).doesNotContain("confidential-7731");
+                if (r instanceof ExtLogRecord ext) {
+                    assertThat(ext.getFormattedMessage()).doesNotContain("confidential-7731");
+                }
+            });
+            assertThat(ours).anySatisfy(r -> assertThat(((ExtLogRecord) r).getMdc("request_id")).isEqualTo("log-check-1"));
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.fundament.testing;
+
+import dev.fundament.simulator.Simulator;
+import dev.fundament.simulator.SimulatorOptions;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The upstreams every {@code @QuarkusTest} runs against, started once before Fundament: simulators
+ * in several behaviours, a server that rejects every credential, and a fundament.yaml naming them.
+ * All on 127.0.0.1, on ports the OS picks.
+ */
+public class Upstreams implements QuarkusTestResourceLifecycleManager {
+
+    private static Vertx vertx;
+    public static Simulator healthy;
+    public static Simulator slowStream;
+    public static Simulator breaksMidStream;
+    public static Simulator failing;
+    public static Simulator rateLimited;
+    public static Simulator slowFirstToken;
+    private static HttpServer rejectsCredentials;
+    private static HttpServer anthropic;
+    /** The last request body the recorded Anthropic server received, with its headers' API key. */
+    public static volatile String anthropicLastBody;
+    public static volatile String anthropicLastKey;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        healthy = sim("--ttft 0ms --tokens-per-second 0 --output-tokens uniform:5-20 --seed 7");
+        slowStream = sim("--ttft 0ms --tokens-per-second 20 --output-tokens fixed:2000 --seed 7");
+        breaksMidStream = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:50 --fail-after-chunks 3");
+        failing = sim("--error-rate 1.0");
+        rateLimited = sim("--rate-limit-rate 1.0");
+        slowFirstToken = sim("--ttft 5s");
+        rejectsCredentials = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+            boolean badRequest = body.toString().contains("\"reject-400\"");
+            req.response().setStatusCode(badRequest ? 400 : 401).putHeader("Content-Type", "application/json")
+                    .end(badRequest
+                            ? "{\"error\":{\"message\":\"Invalid 'temperature': decimal above maximum value.\","
+                            + "\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"decimal_above_max_value\"}}"
+                            : "{\"error\":{\"message\":\"Incorrect API key provided: sk-wro***\",\"type\":\"invalid_request_error\","
+                            + "\"param\":null,\"code\":\"invalid_api_key\"}}");
+        })).listen(0, "127.0.0.1"));
+        anthropic = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+            String text = body.toString();
+            anthropicLastBody = text;
+            anthropicLastKey = req.getHeader("x-api-key");
+            boolean stream = text.contains("\"stream\":true");
+            boolean tools = text.contains("\"tools\"");
+            String fixture = (stream ? "stream-" : "message-") + (tools ? "tool-use" : "text") + (stream ? ".sse" : ".json");
+            req.response().putHeader("Content-Type", stream ? "text/event-stream" : "application/json")
+                    .end(io.vertx.core.buffer.Buffer.buffer(fixture(fixture)));
+        })).listen(0, "127.0.0.1"));
+        String yaml = """
+                server:
+                  max_body_size: 64KiB
+                providers:
+                  sim:
+                    type: openai
+                    base_url: %s
+                  sim-slow:
+                    type: vllm
+                    base_url: %s
+                  sim-broken:
+                    type: openai
+                    base_url: %s
+                  sim-500:
+                    type: openai
+                    base_url: %s
+                  sim-429:
+                    type: openai
+                    base_url: %s
+                  sim-late:
+                    type: openai
+                    base_url: %s
+                    timeouts:
+                      first_token: 300ms
+                  wrong-key:
+                    type: openai
+                    base_url: http://127.0.0.1:%d/v1
+                    api_key: sk-wrong
+                  anthropic-recorded:
+                    type: anthropic
+                    base_url: http://127.0.0.1:%d
+                    api_key: test-anthropic-key
+                  nowhere:
+                    type: openai
+                    base_url: http://127.0.0.1:9/v1
+                    timeouts:
+                      connect: 2s
+                models:
+                  gpt-sim:
+                    provider: sim
+                    model: sim-model
+                  embed-sim:
+                    provider: sim
+                    model: text-embedding-sim
+                    kind: embedding
+                  slow-stream:
+                    provider: sim-slow
+                  broken-stream:
+                    provider: sim-broken
+                  always-500:
+                    provider: sim-500
+                  rate-limited:
+                    provider: sim-429
+                  too-slow:
+                    provider: sim-late
+                  bad-credentials:
+                    provider: wrong-key
+                  unreachable:
+                    provider: nowhere
+                  upstream-400:
+                    provider: wrong-key
+                    model: reject-400
+                  claude:
+                    provider: anthropic-recorded
+                    model: claude-sonnet-4-5
+                  with-fallback:
+                    targets:
+                      - provider: sim-500
+                        model: first-choice
+                      - provider: sim
+                        model: second-choice
+                """.formatted(url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
+                url(slowFirstToken), rejectsCredentials.actualPort(), anthropic.actualPort());
+        try {
+            Path file = Files.createTempFile("fundament-test", ".yaml");
+            Files.writeString(file, yaml);
+            file.toFile().deleteOnExit();
+            return Map.of("fundament.config", file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        await(vertx.close());
+    }
+
+    private static byte[] fixture(String name) {
+        try (var in = Upstreams.class.getResourceAsStream("/fixtures/anthropic/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Simulator sim(String flags) {
+        String[] args = ("--port 0 " + flags).split(" ");
+        return await(Simulator.start(vertx, SimulatorOptions.parse(args)));
+    }
+
+    private static String url(Simulator s) {
+        return "http://127.0.0.1:" + s.port() + "/v1";
+    }
+
+    static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("test upstream did not start", e);
+        }
+    }
+}

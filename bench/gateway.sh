@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Measures Fundament beside a direct call to the same mock upstream and beside the Portkey gateway,
+# with the shared harness (../shared/bench): nginx mock, wrk, CPU pinning, one table per run.
+#
+#   bench/gateway.sh                 # request/response at 16, 64, 256 connections
+#   bench/gateway.sh --stream        # held-open streams
+#   bench/gateway.sh --duration 30   # any harness option is passed through
+#
+# Results: /tmp/gwbench/results/<date>/results.md; copy the table into docs/benchmarks.md.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HARNESS="${HARNESS:-$HERE/../shared/bench}"
+PORT="${FUNDAMENT_BENCH_PORT:-18300}"
+
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null || [[ ! -d /tmp/peers ]]; then
+  "$HARNESS/setup.sh"
+fi
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+(cd "$HERE" && ./mvnw -q -B -DskipTests -pl app -am package)
+
+JAVA_OPTS="${FUNDAMENT_BENCH_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseParallelGC}"
+START="cd $HERE && exec $JAVA_HOME/bin/java $JAVA_OPTS -jar app/target/quarkus-app/quarkus-run.jar serve \
+  --port $PORT --config bench/fundament-bench.yaml --data /tmp/fundament-bench-data"
+
+exec "$HARNESS/gateway-bench.sh" --peer portkey \
+  --start "fundament=$START" \
+  --target "fundament=http://127.0.0.1:$PORT/v1/chat/completions" --key fundament=sk-bench "$@"
