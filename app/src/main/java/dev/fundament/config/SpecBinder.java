@@ -48,7 +48,7 @@ final class SpecBinder {
             }
         }
         Class<?> cls = (Class<?>) type;
-        if (cls.isRecord()) {
+        if (cls.isRecord() && cls != DataSize.class) {
             return record(node, cls, path);
         }
         if (!node.isValueNode()) {

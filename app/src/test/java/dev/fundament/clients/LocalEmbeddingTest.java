@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The in-process bge-small-en-v1.5 model: real embeddings with no network. */
@@ -22,8 +22,8 @@ class LocalEmbeddingTest {
 
     private static final String MODEL = "local/bge-small-en-v1.5";
 
-    @BeforeAll
-    static void waitUntilLoaded() {
+    @BeforeEach
+    void waitUntilLoaded() {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (given().when().get("/q/health/ready").statusCode() != 200) {
             assertThat(System.nanoTime()).as("model loaded within two minutes").isLessThan(deadline);

@@ -57,6 +57,9 @@ class ObservabilityTest {
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
+                if (record instanceof ExtLogRecord ext) {
+                    ext.copyAll();
+                }
                 synchronized (records) {
                     records.add(record);
                 }

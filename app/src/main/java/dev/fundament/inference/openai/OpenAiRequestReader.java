@@ -141,7 +141,7 @@ public final class OpenAiRequestReader {
         Role role = roleNode.isTextual() ? Role.fromWire(roleNode.asText()) : null;
         if (role == null) {
             throw new GatewayException(ErrorKind.INVALID_REQUEST, "Invalid value for '" + path + ".role': "
-                    + roleNode + ". Supported values are: 'system', 'developer', 'user', 'assistant', 'tool'.",
+                    + (roleNode.isTextual() ? "'" + roleNode.asText() + "'" : roleNode.toString()) + ". Supported values are: 'system', 'developer', 'user', 'assistant', 'tool'.",
                     path + ".role");
         }
         JsonNode content = m.get("content");
