@@ -59,6 +59,7 @@ final class ChatStream {
 
     private boolean started;
     private boolean finished;
+    private boolean stalled;
     private int next;
     private long firstTokenNanos;
     private long timer = -1;
@@ -113,11 +114,12 @@ final class ChatStream {
         int due = due();
         while (next < due && next != failAfter) {
             appendPiece(out, answer.pieces().get(next++));
+            traffic.chunkSent();
             if (out.length() >= MAX_BATCH) {
                 lastWrite = response.write(out);
                 out = Buffer.buffer(512);
                 if (response.writeQueueFull()) {
-                    response.drainHandler(v -> send());
+                    awaitDrain();
                     return;
                 }
             }
@@ -130,10 +132,27 @@ final class ChatStream {
         } else {
             write(out);
             if (response.writeQueueFull()) {
-                response.drainHandler(v -> send());
+                awaitDrain();
             } else {
                 schedule(Math.round(next * 1e9 / tokensPerSecond) - (System.nanoTime() - firstTokenNanos));
             }
+        }
+    }
+
+    /** The client reads slower than we write: wait for the socket to drain, and say so. */
+    private void awaitDrain() {
+        stalled = true;
+        traffic.streamStalled();
+        response.drainHandler(v -> {
+            resume();
+            send();
+        });
+    }
+
+    private void resume() {
+        if (stalled) {
+            stalled = false;
+            traffic.streamResumed();
         }
     }
 
@@ -195,6 +214,7 @@ final class ChatStream {
             timer = -1;
         }
         response.drainHandler(null);
+        resume();
         traffic.streamClosed();
     }
 

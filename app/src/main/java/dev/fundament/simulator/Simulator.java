@@ -101,6 +101,16 @@ public final class Simulator {
     }
 
     /** @return streams started and not yet finished, cut or abandoned by their client */
+    /** @return content chunks written to streams so far, over all streams */
+    public long chunksSent() {
+        return traffic.chunksSent();
+    }
+
+    /** @return streams waiting for their client to read: the socket's write queue is full */
+    public int stalledStreams() {
+        return traffic.stalledStreams();
+    }
+
     public int activeStreams() {
         return traffic.activeStreams();
     }

@@ -32,6 +32,7 @@ final class Traffic {
     private final AtomicLong recorded = new AtomicLong();
     private final LongAdder requests = new LongAdder();
     private final AtomicInteger streams = new AtomicInteger();
+    private final AtomicInteger stalled = new AtomicInteger();
     private final AtomicLong connections = new AtomicLong();
 
     void countRequest() {
@@ -50,6 +51,28 @@ final class Traffic {
 
     void streamOpened() {
         streams.incrementAndGet();
+    }
+
+    private final LongAdder chunks = new LongAdder();
+
+    void chunkSent() {
+        chunks.increment();
+    }
+
+    long chunksSent() {
+        return chunks.sum();
+    }
+
+    void streamStalled() {
+        stalled.incrementAndGet();
+    }
+
+    void streamResumed() {
+        stalled.decrementAndGet();
+    }
+
+    int stalledStreams() {
+        return stalled.get();
     }
 
     void streamClosed() {

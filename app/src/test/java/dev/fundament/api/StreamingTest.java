@@ -103,13 +103,69 @@ class StreamingTest {
         client.close();
     }
 
+    @Test
+    void aClientThatStopsReadingPausesTheUpstream() throws Exception {
+        HttpClient client = vertx.createHttpClient();
+        CompletableFuture<HttpClientResponse> headers = new CompletableFuture<>();
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(base.getPort())
+                        .setURI("/v1/chat/completions").putHeader("Content-Type", "application/json"))
+                .compose(req -> req.send(Buffer.buffer(
+                        "{\"model\":\"bulk-stream\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"all of it\"}]}")))
+                .onSuccess(resp -> {
+                    resp.pause();
+                    headers.complete(resp);
+                })
+                .onFailure(headers::completeExceptionally);
+        HttpClientResponse response = headers.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+
+        // 300,000 chunks (about 45 MB) are ready upstream at once. If Fundament read ahead without
+        // bound, the upstream would finish while our client reads nothing; with backpressure the
+        // upstream's socket stays full and its stream waits, open, for as long as we do not read.
+        // With backpressure, once the socket buffers between upstream, Fundament and our client are full,
+        // the upstream writes nothing more: its progress freezes, stalled, for as long as we do not read.
+        // Without it, Fundament would keep reading (and buffering) and the progress would keep moving.
+        long[] seen = {-1};
+        int[] streak = new int[1];
+        boolean frozen = within(30_000, () -> {
+            long now = Upstreams.bulkStream.chunksSent();
+            streak[0] = now == seen[0] && Upstreams.bulkStream.stalledStreams() == 1 ? streak[0] + 1 : 0;
+            seen[0] = now;
+            return streak[0] >= 50 || Upstreams.bulkStream.activeStreams() == 0;
+        }, 10);
+        assertThat(frozen).as("the upstream either froze or finished within 30 s").isTrue();
+        assertThat(Upstreams.bulkStream.activeStreams()).as("upstream stream still open: it waits for our client").isEqualTo(1);
+        assertThat(seen[0]).as("the upstream is held back well before the end of the answer").isLessThan(300_000L);
+
+        long[] bytes = new long[1];
+        CompletableFuture<String> end = new CompletableFuture<>();
+        StringBuilder last = new StringBuilder();
+        response.handler(b -> {
+            bytes[0] += b.length();
+            last.append(b.toString());
+            if (last.length() > 64) {
+                last.delete(0, last.length() - 64);
+            }
+        });
+        response.endHandler(v -> end.complete(last.toString()));
+        response.resume();
+        assertThat(end.get(60, TimeUnit.SECONDS)).endsWith("data: [DONE]\n\n");
+        assertThat(bytes[0]).as("every chunk arrived").isGreaterThan(300_000L * 100);
+        assertThat(Upstreams.bulkStream.activeStreams()).isZero();
+        client.close();
+    }
+
     private static boolean within(long millis, BooleanSupplier condition) {
+        return within(millis, condition, 5);
+    }
+
+    private static boolean within(long millis, BooleanSupplier condition, long pollMillis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return true;
             }
-            LockSupport.parkNanos(5_000_000);
+            LockSupport.parkNanos(pollMillis * 1_000_000);
         }
         return condition.getAsBoolean();
     }

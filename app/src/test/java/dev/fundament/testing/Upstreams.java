@@ -26,6 +26,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     public static Simulator failing;
     public static Simulator rateLimited;
     public static Simulator slowFirstToken;
+    public static Simulator bulkStream;
     private static HttpServer rejectsCredentials;
     private static HttpServer anthropic;
     /** The last request body the recorded Anthropic server received, with its headers' API key. */
@@ -41,6 +42,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         failing = sim("--error-rate 1.0");
         rateLimited = sim("--rate-limit-rate 1.0");
         slowFirstToken = sim("--ttft 5s");
+        bulkStream = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:300000");
         rejectsCredentials = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             boolean badRequest = body.toString().contains("\"reject-400\"");
             req.response().setStatusCode(badRequest ? 400 : 401).putHeader("Content-Type", "application/json")
@@ -84,6 +86,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     base_url: %s
                     timeouts:
                       first_token: 300ms
+                  sim-bulk:
+                    type: openai
+                    base_url: %s
                   wrong-key:
                     type: openai
                     base_url: http://127.0.0.1:%d/v1
@@ -109,6 +114,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     provider: sim-slow
                   broken-stream:
                     provider: sim-broken
+                  bulk-stream:
+                    provider: sim-bulk
                   always-500:
                     provider: sim-500
                   rate-limited:
@@ -132,7 +139,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       - provider: sim
                         model: second-choice
                 """.formatted(url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
-                url(slowFirstToken), rejectsCredentials.actualPort(), anthropic.actualPort());
+                url(slowFirstToken), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort());
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");
             Files.writeString(file, yaml);
