@@ -19,8 +19,9 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 (cd "$HERE" && ./mvnw -q -B -DskipTests -pl app -am package)
 
 JAVA_OPTS="${FUNDAMENT_BENCH_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseParallelGC}"
-START="cd $HERE && exec $JAVA_HOME/bin/java $JAVA_OPTS -jar app/target/quarkus-app/quarkus-run.jar serve \
-  --port $PORT --config bench/fundament-bench.yaml --data /tmp/fundament-bench-data"
+# The harness runs this with bash's exec: one plain command, absolute paths.
+START="$JAVA_HOME/bin/java $JAVA_OPTS --enable-native-access=ALL-UNNAMED -jar $HERE/app/target/quarkus-app/quarkus-run.jar \
+  serve --port $PORT --config $HERE/bench/fundament-bench.yaml --data /tmp/fundament-bench-data"
 
 exec "$HARNESS/gateway-bench.sh" --peer portkey \
   --start "fundament=$START" \

@@ -71,7 +71,7 @@ public class FundamentMain implements QuarkusApplication {
         Quarkus.run(FundamentMain.class, args);
     }
 
-    private static int check(String[] args) {
+    static int check(String[] args) {
         try {
             ServeOptions options = ServeOptions.parse(args, System.getenv());
             int result = validate(options.config());

@@ -29,6 +29,10 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     public static Simulator bulkStream;
     private static HttpServer rejectsCredentials;
     private static HttpServer anthropic;
+    private static HttpServer recorder;
+    /** What the recording upstream last received: method, URI and headers. */
+    public static volatile io.vertx.core.MultiMap recordedHeaders;
+    public static volatile String recordedUri;
     /** The last request body the recorded Anthropic server received, with its headers' API key. */
     public static volatile String anthropicLastBody;
     public static volatile String anthropicLastKey;
@@ -61,6 +65,14 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
             String fixture = (stream ? "stream-" : "message-") + (tools ? "tool-use" : "text") + (stream ? ".sse" : ".json");
             req.response().putHeader("Content-Type", stream ? "text/event-stream" : "application/json")
                     .end(io.vertx.core.buffer.Buffer.buffer(fixture(fixture)));
+        })).listen(0, "127.0.0.1"));
+        recorder = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+            recordedUri = req.uri();
+            recordedHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
+            req.response().putHeader("Content-Type", "application/json").end("{\"id\":\"chatcmpl-az\",\"object\":"
+                    + "\"chat.completion\",\"created\":1700000000,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"Hallo aus Azure\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}");
         })).listen(0, "127.0.0.1"));
         String yaml = """
                 server:
@@ -97,6 +109,12 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     type: anthropic
                     base_url: http://127.0.0.1:%d
                     api_key: test-anthropic-key
+                  azure-eu:
+                    type: azure-openai
+                    base_url: http://127.0.0.1:%d
+                    api_key: azure-test-key
+                    headers:
+                      x-cost-centre: it-42
                   nowhere:
                     type: openai
                     base_url: http://127.0.0.1:9/v1
@@ -132,6 +150,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   claude:
                     provider: anthropic-recorded
                     model: claude-sonnet-4-5
+                  azure-chat:
+                    provider: azure-eu
+                    model: my-gpt4o-deployment
                   with-fallback:
                     targets:
                       - provider: sim-500
@@ -139,7 +160,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       - provider: sim
                         model: second-choice
                 """.formatted(url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
-                url(slowFirstToken), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort());
+                url(slowFirstToken), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort());
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");
             Files.writeString(file, yaml);

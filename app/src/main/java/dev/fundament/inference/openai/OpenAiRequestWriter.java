@@ -125,20 +125,7 @@ public final class OpenAiRequestWriter {
         if (m.name() != null) {
             g.writeStringField("name", m.name());
         }
-        if (!m.toolCalls().isEmpty()) {
-            g.writeArrayFieldStart("tool_calls");
-            for (ToolCall call : m.toolCalls()) {
-                g.writeStartObject();
-                g.writeStringField("id", call.id());
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
-                g.writeStringField("name", call.name());
-                g.writeStringField("arguments", call.arguments());
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
+        toolCalls(g, m.toolCalls());
         if (m.toolCallId() != null) {
             g.writeStringField("tool_call_id", m.toolCallId());
         }
@@ -235,6 +222,25 @@ public final class OpenAiRequestWriter {
                 g.writeEndObject();
             }
         }
+    }
+
+    /** Writes {@code tool_calls} when there are any: the same shape in requests and answers. */
+    static void toolCalls(JsonGenerator g, java.util.List<ToolCall> calls) throws IOException {
+        if (calls.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("tool_calls");
+        for (ToolCall call : calls) {
+            g.writeStartObject();
+            g.writeStringField("id", call.id());
+            g.writeStringField("type", "function");
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", call.name());
+            g.writeStringField("arguments", call.arguments());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     static void extensions(JsonGenerator g, Map<String, JsonNode> extensions) throws IOException {

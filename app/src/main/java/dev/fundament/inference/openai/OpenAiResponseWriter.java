@@ -6,7 +6,6 @@ import dev.fundament.inference.ChatChunk;
 import dev.fundament.inference.ChatResult;
 import dev.fundament.inference.EmbeddingResult;
 import dev.fundament.inference.Message;
-import dev.fundament.inference.ToolCall;
 import dev.fundament.inference.Usage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -153,20 +152,7 @@ public final class OpenAiResponseWriter {
         if (!m.extensions().containsKey("refusal")) {
             g.writeNullField("refusal");
         }
-        if (!m.toolCalls().isEmpty()) {
-            g.writeArrayFieldStart("tool_calls");
-            for (ToolCall call : m.toolCalls()) {
-                g.writeStartObject();
-                g.writeStringField("id", call.id());
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
-                g.writeStringField("name", call.name());
-                g.writeStringField("arguments", call.arguments());
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
+        OpenAiRequestWriter.toolCalls(g, m.toolCalls());
         OpenAiRequestWriter.extensions(g, m.extensions());
     }
 
