@@ -184,6 +184,15 @@ class ErrorModelTest {
     }
 
     @Test
+    void answerSlowerThanTheTotalLimitIs504() {
+        post("/v1/chat/completions", chat("too-long"))
+                .statusCode(504)
+                .body("error.code", equalTo("upstream_timeout"))
+                .body("error.message", containsString("did not finish within 500 ms"))
+                .body("error.message", containsString("providers.sim-long.timeouts.total"));
+    }
+
+    @Test
     void unreachableUpstreamIs502() {
         post("/v1/chat/completions", chat("unreachable"))
                 .statusCode(502)

@@ -98,6 +98,11 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     base_url: %s
                     timeouts:
                       first_token: 300ms
+                  sim-long:
+                    type: openai
+                    base_url: %s
+                    timeouts:
+                      total: 500ms
                   sim-bulk:
                     type: openai
                     base_url: %s
@@ -134,6 +139,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     provider: sim-broken
                   bulk-stream:
                     provider: sim-bulk
+                  too-long:
+                    provider: sim-long
                   always-500:
                     provider: sim-500
                   rate-limited:
@@ -160,7 +167,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       - provider: sim
                         model: second-choice
                 """.formatted(url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
-                url(slowFirstToken), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort());
+                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort());
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");
             Files.writeString(file, yaml);
