@@ -5,6 +5,8 @@
 #   bench/gateway.sh                 # request/response at 16, 64, 256 connections
 #   bench/gateway.sh --stream        # held-open streams
 #   bench/gateway.sh --duration 30   # any harness option is passed through
+#   FUNDAMENT_BENCH_PEERS= bench/gateway.sh       # Fundament and the direct baseline only
+#   FUNDAMENT_BENCH_JAVA_OPTS="-Xmx1g -Dquarkus.vertx.event-loops-pool-size=1" bench/gateway.sh
 #
 # Results: /tmp/gwbench/results/<date>/results.md; copy the table into docs/benchmarks.md.
 set -euo pipefail
@@ -23,6 +25,8 @@ JAVA_OPTS="${FUNDAMENT_BENCH_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseParallelGC}"
 START="$JAVA_HOME/bin/java $JAVA_OPTS --enable-native-access=ALL-UNNAMED -jar $HERE/app/target/quarkus-app/quarkus-run.jar \
   serve --port $PORT --config $HERE/bench/fundament-bench.yaml --data /tmp/fundament-bench-data"
 
-exec "$HARNESS/gateway-bench.sh" --peer portkey \
+PEERS="${FUNDAMENT_BENCH_PEERS---peer portkey}"
+# shellcheck disable=SC2086
+exec "$HARNESS/gateway-bench.sh" $PEERS \
   --start "fundament=$START" \
   --target "fundament=http://127.0.0.1:$PORT/v1/chat/completions" --key fundament=sk-bench "$@"
