@@ -22,7 +22,9 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
 JAVA_OPTS="${FUNDAMENT_BENCH_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseParallelGC}"
 # The harness runs this with bash's exec: one plain command, absolute paths.
-START="$JAVA_HOME/bin/java $JAVA_OPTS --enable-native-access=ALL-UNNAMED -jar $HERE/app/target/quarkus-app/quarkus-run.jar \
+# The harness sends 'Authorization: Bearer sk-bench'; it is the admin key of a throwaway data directory.
+rm -rf /tmp/fundament-bench-data
+START="$JAVA_HOME/bin/java $JAVA_OPTS -Dfundament.bootstrap-key=sk-bench --enable-native-access=ALL-UNNAMED -jar $HERE/app/target/quarkus-app/quarkus-run.jar \
   serve --port $PORT --config $HERE/bench/fundament-bench.yaml --data /tmp/fundament-bench-data"
 
 PEERS="${FUNDAMENT_BENCH_PEERS---peer portkey}"

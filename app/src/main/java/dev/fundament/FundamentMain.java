@@ -3,6 +3,7 @@ package dev.fundament;
 import dev.fundament.config.ConfigException;
 import dev.fundament.config.ConfigLoader;
 import dev.fundament.config.LoadedConfig;
+import dev.fundament.storage.Storage;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -53,9 +54,11 @@ public class FundamentMain implements QuarkusApplication {
             System.exit(USAGE);
             return;
         }
-        if (validate(options.config()) != 0) {
+        LoadedConfig config = load(options.config());
+        if (config == null) {
             System.exit(BAD_CONFIG);
         }
+        Storage.quarkusProperties(config.spec().storage(), config.storagePassword()).forEach(System::setProperty);
         try {
             Files.createDirectories(options.data());
         } catch (java.io.IOException e) {
@@ -74,27 +77,28 @@ public class FundamentMain implements QuarkusApplication {
     static int check(String[] args) {
         try {
             ServeOptions options = ServeOptions.parse(args, System.getenv());
-            int result = validate(options.config());
-            if (result == 0) {
-                System.out.println("Configuration OK");
+            if (load(options.config()) == null) {
+                return BAD_CONFIG;
             }
-            return result;
+            System.out.println("Configuration OK");
+            return 0;
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return USAGE;
         }
     }
 
-    private static int validate(Path config) {
+    /** @return the loaded configuration, or {@code null} after printing every problem */
+    private static LoadedConfig load(Path config) {
         Path file = config != null ? config : Files.isRegularFile(Path.of("fundament.yaml")) ? Path.of("fundament.yaml") : null;
         try {
             LoadedConfig loaded = ConfigLoader.load(file, System.getenv());
             System.out.println("Fundament: configuration " + loaded.source() + " (hash " + loaded.hash().substring(0, 12)
                     + "), providers " + loaded.spec().providers().keySet() + ", models " + loaded.spec().models().keySet());
-            return 0;
+            return loaded;
         } catch (ConfigException e) {
             System.err.println("Fundament cannot start: " + e.getMessage());
-            return BAD_CONFIG;
+            return null;
         }
     }
 

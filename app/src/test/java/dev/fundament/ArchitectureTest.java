@@ -21,9 +21,20 @@ class ArchitectureTest {
     }
 
     @Test
-    void nothingImportsTheHttpEdge() {
+    void nothingImportsTheHttpEdges() {
         noClasses().that().resideOutsideOfPackages("dev.fundament.api..", "dev.fundament")
                 .should().dependOnClassesThat().resideInAPackage("dev.fundament.api..")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackages("dev.fundament.admin..", "dev.fundament")
+                .should().dependOnClassesThat().resideInAPackage("dev.fundament.admin..")
+                .check(classes);
+    }
+
+    @Test
+    void identityAndStorageDoNotDependOnThePipelineOrProviders() {
+        noClasses().that().resideInAnyPackage("dev.fundament.identity..", "dev.fundament.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.fundament.gateway..", "dev.fundament.providers..",
+                        "dev.fundament.routing..", "dev.fundament.inference..")
                 .check(classes);
     }
 

@@ -3,6 +3,8 @@ package dev.fundament.api;
 import dev.fundament.config.ModelKind;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
+import dev.fundament.identity.ModelAccess;
+import dev.fundament.identity.Principal;
 import dev.fundament.inference.openai.OpenAiResponseWriter.ModelEntry;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.RouteTable;
@@ -10,18 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code /v1/models} shows: the configured models, then the in-process built-in ones as
+ * What {@code /v1/models} shows to a caller: of the models it may use, the configured models, then the in-process built-in ones as
  * {@code <provider>/<model>}. A direct {@code <provider>/<model>} name is not listed (the set is open)
  * but {@code /v1/models/{id}} answers for it when it resolves.
  */
 final class ModelList {
 
     private final RouteTable routes;
+    private final ModelAccess access;
     private final long created = System.currentTimeMillis() / 1000;
     private final List<ModelEntry> all;
 
-    ModelList(RouteTable routes) {
+    ModelList(RouteTable routes, ModelAccess access) {
         this.routes = routes;
+        this.access = access;
         List<ModelEntry> entries = new ArrayList<>();
         for (Route route : routes.configured().values()) {
             entries.add(entry(route));
@@ -31,11 +35,17 @@ final class ModelList {
         this.all = List.copyOf(entries);
     }
 
-    List<ModelEntry> all() {
-        return all;
+    /** @return the models the principal may use */
+    List<ModelEntry> all(Principal principal) {
+        return all.stream().filter(e -> access.allowed(principal, e.id())).toList();
     }
 
-    ModelEntry one(String id) {
+    /** A model the principal may not use answers as unknown: its existence is not revealed. */
+    ModelEntry one(Principal principal, String id) {
+        if (!access.allowed(principal, id)) {
+            throw new GatewayException(ErrorKind.MODEL_NOT_FOUND, "The model '" + id + "' does not exist or you do not"
+                    + " have access to it.", "model");
+        }
         for (ModelEntry e : all) {
             if (e.id().equals(id)) {
                 return e;

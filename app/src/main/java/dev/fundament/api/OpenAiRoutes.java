@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.fundament.error.ErrorKind;
+import dev.fundament.error.ErrorResponses;
 import dev.fundament.error.GatewayException;
 import dev.fundament.gateway.ChatPipeline;
 import dev.fundament.gateway.EmbeddingPipeline;
 import dev.fundament.gateway.GatewayRuntime;
 import dev.fundament.gateway.RequestContext;
+import dev.fundament.identity.AuthenticationHandler;
+import dev.fundament.identity.Authenticator;
+import dev.fundament.identity.ModelAccess;
+import dev.fundament.identity.Principal;
 import dev.fundament.inference.ChatRequest;
 import dev.fundament.inference.openai.OpenAiRequestReader;
 import dev.fundament.inference.openai.OpenAiResponseWriter;
@@ -47,18 +52,22 @@ public class OpenAiRoutes {
     private final EmbeddingPipeline embeddings;
     private final GatewayRuntime runtime;
     private final ModelList models;
+    private final AuthenticationHandler authentication;
 
     @Inject
-    public OpenAiRoutes(ChatPipeline chat, EmbeddingPipeline embeddings, GatewayRuntime runtime) {
+    public OpenAiRoutes(ChatPipeline chat, EmbeddingPipeline embeddings, GatewayRuntime runtime,
+                        Authenticator authenticator, ModelAccess access) {
         this.chat = chat;
         this.embeddings = embeddings;
         this.runtime = runtime;
-        this.models = new ModelList(runtime.routes());
+        this.models = new ModelList(runtime.routes(), access);
+        this.authentication = new AuthenticationHandler(authenticator);
     }
 
     void register(@Observes Router router) {
         long limit = runtime.config().spec().server().maxBodySize().bytes();
-        router.route("/v1/*").order(-100).handler(this::admit);
+        router.route("/v1/*").order(-102).handler(this::admit);
+        router.route("/v1/*").order(-101).handler(authentication);
         router.route("/v1/*").order(-99).handler(BodyHandler.create(false).setBodyLimit(limit)
                 .setHandleFileUploads(false).setMergeFormAttributes(false));
         router.route("/v1/*").order(-98).handler(this::dispatch).failureHandler(this::failure);
@@ -68,7 +77,10 @@ public class OpenAiRoutes {
         });
     }
 
-    /** Request id, path, method and content type: everything that can be refused before reading a body. */
+    /**
+     * Request id, path, method and content type: what can be refused before reading a body or asking
+     * who is calling. Authentication follows as the next route step.
+     */
     private void admit(RoutingContext rc) {
         prepare(rc);
         String path = rc.normalizedPath();
@@ -101,12 +113,15 @@ public class OpenAiRoutes {
     private void dispatch(RoutingContext rc) {
         String id = rc.get(REQUEST_ID);
         String path = rc.normalizedPath();
+        Principal principal = AuthenticationHandler.principal(rc);
         try {
             switch (path) {
-                case CHAT -> chat(rc, new RequestContext(id, RequestContext.Operation.CHAT, System.nanoTime()));
-                case EMBEDDINGS -> embed(rc, new RequestContext(id, RequestContext.Operation.EMBEDDINGS, System.nanoTime()));
-                case MODELS -> json(rc.response(), OpenAiResponseWriter.models(models.all()));
-                default -> json(rc.response(), OpenAiResponseWriter.model(models.one(path.substring(MODELS.length() + 1))));
+                case CHAT -> chat(rc, new RequestContext(id, RequestContext.Operation.CHAT, System.nanoTime(), principal));
+                case EMBEDDINGS -> embed(rc, new RequestContext(id, RequestContext.Operation.EMBEDDINGS, System.nanoTime(),
+                        principal));
+                case MODELS -> json(rc.response(), OpenAiResponseWriter.models(models.all(principal)));
+                default -> json(rc.response(), OpenAiResponseWriter.model(
+                        models.one(principal, path.substring(MODELS.length() + 1))));
             }
         } catch (RuntimeException e) {
             ErrorResponses.send(rc.response(), e);

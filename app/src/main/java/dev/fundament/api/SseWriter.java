@@ -1,6 +1,7 @@
 package dev.fundament.api;
 
 import dev.fundament.error.ErrorKind;
+import dev.fundament.error.ErrorResponses;
 import dev.fundament.error.GatewayException;
 import dev.fundament.inference.ChatChunk;
 import dev.fundament.inference.openai.OpenAiResponseWriter;

@@ -20,6 +20,7 @@ final class ConfigValidator {
     private final List<ConfigProblem> problems;
     private final Map<String, String> env;
     private final Map<String, String> apiKeys = new LinkedHashMap<>();
+    private String storagePassword;
 
     ConfigValidator(List<ConfigProblem> problems, Map<String, String> env) {
         this.problems = problems;
@@ -41,7 +42,52 @@ final class ConfigValidator {
                 model(spec, name, model);
             }
         });
+        storage(spec.storage());
+        spec.identity().teams().forEach((id, team) -> team(spec, id, team));
         return apiKeys;
+    }
+
+    /** @return the resolved storage password, or {@code null} */
+    String storagePassword() {
+        return storagePassword;
+    }
+
+    private void storage(StorageSpec s) {
+        if (s.type() == StorageSpec.StorageType.EMBEDDED) {
+            if (s.url() != null || s.username() != null || s.password() != null) {
+                problem("storage", "the embedded store lives in the data directory: remove url, username and password,"
+                        + " or set type: postgresql");
+            }
+        } else {
+            if (s.url() == null) {
+                problem("storage.url", "required for postgresql, for example jdbc:postgresql://db.internal:5432/fundament");
+            } else if (!s.url().startsWith("jdbc:postgresql://")) {
+                problem("storage.url", "expected a jdbc:postgresql:// URL, found '" + s.url() + "'");
+            }
+            if (s.password() != null) {
+                storagePassword = resolve("storage.password", s.password());
+            }
+        }
+        if (s.maxConnections() < 1) {
+            problem("storage.max_connections", "must be at least 1, was " + s.maxConnections());
+        }
+    }
+
+    private void team(FundamentSpec spec, String id, IdentitySpec.TeamSpec team) {
+        String path = "identity.teams." + id;
+        if (!NAME.matcher(id).matches()) {
+            problem(path, "team ids use lower-case letters, digits, '-', '_' and '.'; rename '" + id + "'");
+        }
+        if (team == null) {
+            return;
+        }
+        for (int i = 0; i < team.allowedModels().size(); i++) {
+            String model = team.allowedModels().get(i);
+            if (model != null && !spec.models().containsKey(model) && !model.contains("/")) {
+                problem(path + ".allowed_models[" + i + "]", "unknown model '" + model + "'; defined: "
+                        + String.join(", ", spec.models().keySet()));
+            }
+        }
     }
 
     private void provider(String name, ProviderSpec p) {

@@ -6,12 +6,17 @@ import java.util.Map;
  * The whole of {@code fundament.yaml}.
  *
  * @param server    HTTP edge settings of the product (Quarkus's own stay in application.properties)
+ * @param storage   where durable state lives
+ * @param identity  anonymous access and the organisation's teams
  * @param providers upstreams by name; a provider named {@code local} (in-process models) is always added
  * @param models    public model names by name
  */
-public record FundamentSpec(ServerSpec server, Map<String, ProviderSpec> providers, Map<String, ModelSpec> models) {
+public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec identity,
+                            Map<String, ProviderSpec> providers, Map<String, ModelSpec> models) {
 
     public FundamentSpec {
+        storage = storage != null ? storage : StorageSpec.DEFAULTS;
+        identity = identity != null ? identity : IdentitySpec.DEFAULTS;
         server = server != null ? server : new ServerSpec(null);
         providers = providers != null ? providers : Map.of();
         models = models != null ? models : Map.of();

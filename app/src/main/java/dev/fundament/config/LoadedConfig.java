@@ -9,8 +9,10 @@ import java.util.Map;
  * @param hash    SHA-256 (hex) of the configuration's canonical form, stamped on records that later
  *                capabilities (audit, usage) write; secret references are hashed, never their values
  * @param apiKeys resolved credentials by provider name; never logged
+ * @param storagePassword the resolved database password, or {@code null}; never logged
  */
-public record LoadedConfig(FundamentSpec spec, String source, String hash, Map<String, String> apiKeys) {
+public record LoadedConfig(FundamentSpec spec, String source, String hash, Map<String, String> apiKeys,
+                           String storagePassword) {
 
     public LoadedConfig {
         apiKeys = Map.copyOf(apiKeys);

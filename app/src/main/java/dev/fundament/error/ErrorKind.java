@@ -24,6 +24,11 @@ public enum ErrorKind {
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large", false, Level.DEBUG),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type", false, Level.DEBUG),
 
+    UNAUTHENTICATED(401, "invalid_request_error", "invalid_api_key", false, Level.DEBUG),
+    PERMISSION_DENIED(403, "permission_error", "permission_denied", false, Level.DEBUG),
+    MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed", false, Level.DEBUG),
+    CONFLICT(409, "invalid_request_error", "conflict", false, Level.DEBUG),
+
     UPSTREAM_BAD_REQUEST(400, "invalid_request_error", "upstream_bad_request", false, Level.DEBUG),
     UPSTREAM_MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found", true, Level.INFO),
     UPSTREAM_RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded", true, Level.INFO),
@@ -35,6 +40,7 @@ public enum ErrorKind {
     STREAM_INTERRUPTED(502, "api_error", "stream_interrupted", false, Level.WARN),
 
     NOT_READY(503, "api_error", "not_ready", false, Level.INFO),
+    STORE_UNAVAILABLE(503, "api_error", "store_unavailable", false, Level.ERROR),
     INTERNAL(500, "api_error", "internal_error", false, Level.ERROR);
 
     private final int status;

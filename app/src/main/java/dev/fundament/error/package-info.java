@@ -4,6 +4,7 @@
  * and how loudly to log it. {@link dev.fundament.error.GatewayException} carries a kind, a message that
  * says how to fix the problem, and the offending parameter.
  *
- * <p>Rendering the OpenAI error JSON happens at the HTTP edge; this package depends on nothing else.
+ * <p>{@link dev.fundament.error.ErrorResponses} renders them as OpenAI's error JSON for every HTTP
+ * surface. This package depends on no other Fundament package.
  */
 package dev.fundament.error;

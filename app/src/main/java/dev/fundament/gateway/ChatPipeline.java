@@ -6,6 +6,7 @@ import dev.fundament.error.GatewayException;
 import dev.fundament.inference.ChatChunk;
 import dev.fundament.inference.ChatRequest;
 import dev.fundament.inference.ChatResult;
+import dev.fundament.identity.ModelAccess;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.TargetLoop;
 import io.smallrye.mutiny.Multi;
@@ -14,7 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * The path of every chat completion, in order: plan the route, call the targets (falling back as the
+ * The path of every chat completion, in order: plan the route (and check the caller may use that
+ * model; the caller was authenticated at the edge), call the targets (falling back as the
  * route allows), settle usage, tell the listeners. Later capabilities slot in as named steps here
  * (input guardrails and the budget hold before the call, output guardrails after it), not as hidden
  * interceptors.
@@ -24,11 +26,13 @@ public class ChatPipeline {
 
     private final GatewayRuntime runtime;
     private final Listeners listeners;
+    private final ModelAccess access;
 
     @Inject
-    public ChatPipeline(GatewayRuntime runtime, Listeners listeners) {
+    public ChatPipeline(GatewayRuntime runtime, Listeners listeners, ModelAccess access) {
         this.runtime = runtime;
         this.listeners = listeners;
+        this.access = access;
     }
 
     public Uni<ChatResult> complete(RequestContext ctx, ChatRequest request) {
@@ -81,7 +85,9 @@ public class ChatPipeline {
 
     private Route plan(RequestContext ctx, ChatRequest request) {
         try {
-            return runtime.routes().resolve(request.model(), ModelKind.CHAT);
+            Route route = runtime.routes().resolve(request.model(), ModelKind.CHAT);
+            access.check(ctx.principal(), route.name());
+            return route;
         } catch (GatewayException e) {
             ctx.failure(e);
             listeners.failure(ctx);

@@ -5,6 +5,7 @@ import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
 import dev.fundament.inference.EmbeddingRequest;
 import dev.fundament.inference.EmbeddingResult;
+import dev.fundament.identity.ModelAccess;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.TargetLoop;
 import io.smallrye.mutiny.Uni;
@@ -17,11 +18,13 @@ public class EmbeddingPipeline {
 
     private final GatewayRuntime runtime;
     private final Listeners listeners;
+    private final ModelAccess access;
 
     @Inject
-    public EmbeddingPipeline(GatewayRuntime runtime, Listeners listeners) {
+    public EmbeddingPipeline(GatewayRuntime runtime, Listeners listeners, ModelAccess access) {
         this.runtime = runtime;
         this.listeners = listeners;
+        this.access = access;
     }
 
     public Uni<EmbeddingResult> embed(RequestContext ctx, EmbeddingRequest request) {
@@ -29,6 +32,7 @@ public class EmbeddingPipeline {
         Route route;
         try {
             route = runtime.routes().resolve(request.model(), ModelKind.EMBEDDING);
+            access.check(ctx.principal(), route.name());
         } catch (GatewayException e) {
             ctx.failure(e);
             listeners.failure(ctx);

@@ -1,6 +1,6 @@
 package dev.fundament.gateway;
 
-import dev.fundament.config.ConfigLoader;
+import dev.fundament.config.Configuration;
 import dev.fundament.config.LoadedConfig;
 import dev.fundament.config.ProviderSpec;
 import dev.fundament.providers.Provider;
@@ -13,21 +13,15 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Compiles the configuration into what requests run on: one {@link Provider} per configured provider
  * and the {@link RouteTable}. Built once at start-up; immutable afterwards.
  *
- * <p>The configuration file is {@code fundament.config} (set by {@code ./fundament serve --config} or
- * {@code FUNDAMENT_CONFIG}), else {@code ./fundament.yaml} when it exists, else the built-in defaults.
  */
 @ApplicationScoped
 public class GatewayRuntime {
@@ -38,9 +32,8 @@ public class GatewayRuntime {
     private final RouteTable routes;
 
     @Inject
-    public GatewayRuntime(@ConfigProperty(name = "fundament.config") Optional<String> file, Vertx vertx,
-                          @All List<ProviderFactory> factories) {
-        this.config = ConfigLoader.load(configFile(file), System.getenv());
+    public GatewayRuntime(Configuration configuration, Vertx vertx, @All List<ProviderFactory> factories) {
+        this.config = configuration.get();
         Map<String, Provider> providers = new LinkedHashMap<>();
         Map<String, Boolean> direct = new LinkedHashMap<>();
         config.spec().providers().forEach((name, spec) -> {
@@ -58,14 +51,6 @@ public class GatewayRuntime {
 
     void stop(@Observes ShutdownEvent event) {
         routes.providers().values().forEach(Provider::close);
-    }
-
-    static Path configFile(Optional<String> configured) {
-        if (configured.isPresent() && !configured.get().isBlank()) {
-            return Path.of(configured.get());
-        }
-        Path local = Path.of("fundament.yaml");
-        return Files.isRegularFile(local) ? local : null;
     }
 
     private static ProviderFactory factory(List<ProviderFactory> factories, ProviderSpec spec) {

@@ -1,6 +1,7 @@
 package dev.fundament.gateway;
 
 import dev.fundament.error.GatewayException;
+import dev.fundament.identity.Principal;
 import dev.fundament.inference.Usage;
 import dev.fundament.routing.Target;
 
@@ -32,6 +33,7 @@ public final class RequestContext {
     private final String requestId;
     private final Operation operation;
     private final long startNanos;
+    private final Principal principal;
     private String model;
     private boolean stream;
     private Target target;
@@ -41,10 +43,16 @@ public final class RequestContext {
     private GatewayException failure;
     private boolean cancelled;
 
-    public RequestContext(String requestId, Operation operation, long startNanos) {
+    public RequestContext(String requestId, Operation operation, long startNanos, Principal principal) {
         this.requestId = requestId;
         this.operation = operation;
         this.startNanos = startNanos;
+        this.principal = principal;
+    }
+
+    /** @return who is calling */
+    public Principal principal() {
+        return principal;
     }
 
     public String requestId() {

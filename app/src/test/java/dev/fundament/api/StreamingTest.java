@@ -81,7 +81,8 @@ class StreamingTest {
         CompletableFuture<HttpClientResponse> headers = new CompletableFuture<>();
         CompletableFuture<Void> firstChunk = new CompletableFuture<>();
         client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(base.getPort())
-                        .setURI("/v1/chat/completions").putHeader("Content-Type", "application/json"))
+                        .setURI("/v1/chat/completions").putHeader("Content-Type", "application/json")
+                        .putHeader("Authorization", "Bearer " + Upstreams.ADMIN_KEY))
                 .compose(req -> req.send(Buffer.buffer(
                         "{\"model\":\"slow-stream\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}")))
                 .onSuccess(resp -> {
@@ -108,7 +109,8 @@ class StreamingTest {
         HttpClient client = vertx.createHttpClient();
         CompletableFuture<HttpClientResponse> headers = new CompletableFuture<>();
         client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(base.getPort())
-                        .setURI("/v1/chat/completions").putHeader("Content-Type", "application/json"))
+                        .setURI("/v1/chat/completions").putHeader("Content-Type", "application/json")
+                        .putHeader("Authorization", "Bearer " + Upstreams.ADMIN_KEY))
                 .compose(req -> req.send(Buffer.buffer(
                         "{\"model\":\"bulk-stream\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"all of it\"}]}")))
                 .onSuccess(resp -> {

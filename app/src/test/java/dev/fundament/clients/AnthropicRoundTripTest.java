@@ -40,7 +40,7 @@ class AnthropicRoundTripTest {
 
     @BeforeEach
     void connect() {
-        client = OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey("unused").maxRetries(0).build();
+        client = OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey(Upstreams.ADMIN_KEY).maxRetries(0).build();
     }
 
     @Test

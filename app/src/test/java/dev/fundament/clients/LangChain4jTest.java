@@ -33,14 +33,14 @@ class LangChain4jTest {
 
     @Test
     void chat() {
-        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base.toString()).apiKey("x").modelName("gpt-sim")
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base.toString()).apiKey(Upstreams.ADMIN_KEY).modelName("gpt-sim")
                 .maxRetries(0).build();
         assertThat(model.chat("Hello there")).isNotBlank();
     }
 
     @Test
     void streaming() throws Exception {
-        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(base.toString()).apiKey("x")
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(base.toString()).apiKey(Upstreams.ADMIN_KEY)
                 .modelName("gpt-sim").build();
         StringBuilder partial = new StringBuilder();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
@@ -67,7 +67,7 @@ class LangChain4jTest {
 
     @Test
     void tools() {
-        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base.toString()).apiKey("x").modelName("gpt-sim")
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base.toString()).apiKey(Upstreams.ADMIN_KEY).modelName("gpt-sim")
                 .maxRetries(0).build();
         ChatResponse response = model.chat(ChatRequest.builder()
                 .messages(UserMessage.from("Look up order 42"))
@@ -83,7 +83,7 @@ class LangChain4jTest {
 
     @Test
     void embeddings() {
-        OpenAiEmbeddingModel model = OpenAiEmbeddingModel.builder().baseUrl(base.toString()).apiKey("x")
+        OpenAiEmbeddingModel model = OpenAiEmbeddingModel.builder().baseUrl(base.toString()).apiKey(Upstreams.ADMIN_KEY)
                 .modelName("embed-sim").maxRetries(0).build();
         Embedding embedding = model.embed("A sentence").content();
         assertThat(embedding.vector()).hasSize(1536);
@@ -91,7 +91,7 @@ class LangChain4jTest {
 
     @Test
     void errorSurfacesAsException() {
-        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base.toString()).apiKey("x").modelName("missing-model")
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base.toString()).apiKey(Upstreams.ADMIN_KEY).modelName("missing-model")
                 .maxRetries(0).build();
         assertThatThrownBy(() -> model.chat("Hi")).hasMessageContaining("missing-model");
     }

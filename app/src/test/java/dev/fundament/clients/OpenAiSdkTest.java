@@ -42,7 +42,7 @@ class OpenAiSdkTest {
 
     @BeforeEach
     void connect() {
-        client = OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey("not-needed-yet").maxRetries(0).build();
+        client = OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey(Upstreams.ADMIN_KEY).maxRetries(0).build();
     }
 
     @Test

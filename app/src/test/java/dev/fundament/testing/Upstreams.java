@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 public class Upstreams implements QuarkusTestResourceLifecycleManager {
 
+    /** The admin key every test starts with (given as FUNDAMENT_BOOTSTRAP_KEY would be). */
+    public static final String ADMIN_KEY = "fk-test-admin-0123456789abcdefghijklmnopqrstu";
+
     private static Vertx vertx;
     public static Simulator healthy;
     public static Simulator slowStream;
@@ -77,6 +80,11 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         String yaml = """
                 server:
                   max_body_size: 64KiB
+                identity:
+                  teams:
+                    sales: {}
+                    hr:
+                      allowed_models: [gpt-sim, embed-sim]
                 providers:
                   sim:
                     type: openai
@@ -172,7 +180,15 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
             Path file = Files.createTempFile("fundament-test", ".yaml");
             Files.writeString(file, yaml);
             file.toFile().deleteOnExit();
-            return Map.of("fundament.config", file.toString());
+            Path data = Files.createTempDirectory("fundament-test-data");
+            io.restassured.RestAssured.filters((request, response, context) -> {
+                if (!request.getHeaders().hasHeaderWithName("Authorization")) {
+                    request.header("Authorization", "Bearer " + ADMIN_KEY);
+                }
+                return context.next(request, response);
+            });
+            return Map.of("fundament.config", file.toString(), "fundament.bootstrap-key", ADMIN_KEY,
+                    "fundament.data-dir", data.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,10 +1,8 @@
-package dev.fundament.api;
+package dev.fundament.error;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import dev.fundament.error.ErrorKind;
-import dev.fundament.error.GatewayException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
@@ -13,12 +11,13 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * The one exception mapper: turns any failure into OpenAI's error JSON
+ * The one exception mapper, used by the OpenAI API and the admin API alike: turns any failure into
+ * OpenAI's error JSON
  * {@code {"error":{"message","type","param","code"}}} with the status of its {@link ErrorKind}.
  * Unexpected exceptions become a 500 whose message says nothing internal; their stack trace goes to
  * the log, never to the client.
  */
-final class ErrorResponses {
+public final class ErrorResponses {
 
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
     private static final JsonFactory JSON = new JsonFactory();
@@ -26,7 +25,7 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    static GatewayException normalize(Throwable failure) {
+    public static GatewayException normalize(Throwable failure) {
         if (failure instanceof GatewayException g) {
             return g;
         }
@@ -35,7 +34,7 @@ final class ErrorResponses {
                 + "The cause is in Fundament's log under this request's x-request-id.");
     }
 
-    static void send(HttpServerResponse response, Throwable failure) {
+    public static void send(HttpServerResponse response, Throwable failure) {
         GatewayException e = normalize(failure);
         log(e);
         if (response.ended() || response.closed()) {
@@ -53,11 +52,11 @@ final class ErrorResponses {
         response.end(Buffer.buffer(body(e)));
     }
 
-    static void log(GatewayException e) {
+    public static void log(GatewayException e) {
         LOG.logf(e.kind().logLevel(), "%d %s: %s", e.kind().status(), e.kind().code(), e.getMessage());
     }
 
-    static byte[] body(GatewayException e) {
+    public static byte[] body(GatewayException e) {
         ByteArrayBuilder out = new ByteArrayBuilder(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();

@@ -1,0 +1,131 @@
+package dev.fundament.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.ErrorResponses;
+import dev.fundament.error.GatewayException;
+import dev.fundament.identity.AuthenticationHandler;
+import dev.fundament.identity.Authenticator;
+import dev.fundament.identity.KeyService;
+import dev.fundament.identity.Principal;
+import dev.fundament.identity.StoreException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code /admin/v1/keys}: {@code POST} creates (the key is in the answer, once), {@code GET} lists
+ * ({@code ?team=} filters), {@code GET /{id}} shows, {@code POST /{id}/rotate} replaces,
+ * {@code DELETE /{id}} revokes. Store work runs on a worker thread.
+ */
+@ApplicationScoped
+public class AdminRoutes {
+
+    private static final String KEYS = "/admin/v1/keys";
+    private static final long MAX_BODY = 64 * 1024;
+
+    private final KeyService keys;
+    private final AuthenticationHandler authentication;
+
+    @Inject
+    public AdminRoutes(KeyService keys, Authenticator authenticator) {
+        this.keys = keys;
+        this.authentication = new AuthenticationHandler(authenticator);
+    }
+
+    void register(@Observes Router router) {
+        router.route("/admin/v1/*").order(-102).handler(rc -> {
+            rc.response().putHeader("Cache-Control", "no-store");
+            rc.next();
+        });
+        router.route("/admin/v1/*").order(-101).handler(authentication);
+        router.route("/admin/v1/*").order(-100).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route("/admin/v1/*").order(-99).handler(this::dispatch).failureHandler(rc ->
+                ErrorResponses.send(rc.response(), rc.failure() != null ? rc.failure()
+                        : new GatewayException(rc.statusCode() == 413 ? ErrorKind.REQUEST_TOO_LARGE : ErrorKind.INVALID_REQUEST,
+                        "The request could not be read (HTTP " + rc.statusCode() + ").")));
+    }
+
+    private void dispatch(RoutingContext rc) {
+        Principal actor = AuthenticationHandler.principal(rc);
+        String path = rc.normalizedPath();
+        HttpMethod method = rc.request().method();
+        if (path.equals(KEYS)) {
+            if (method == HttpMethod.POST) {
+                JsonNode body = body(rc);
+                blocking(rc, 201, () -> {
+                    KeyService.Created created = keys.create(actor, KeyJson.request(body));
+                    return KeyJson.key(created.key(), created.plaintext());
+                });
+            } else if (method == HttpMethod.GET) {
+                String team = rc.request().getParam("team");
+                blocking(rc, 200, () -> KeyJson.list(keys.list(actor, team)));
+            } else {
+                notAllowed(rc, "GET, POST");
+            }
+            return;
+        }
+        if (path.startsWith(KEYS + "/")) {
+            String rest = path.substring(KEYS.length() + 1);
+            if (rest.endsWith("/rotate") && method == HttpMethod.POST) {
+                String id = rest.substring(0, rest.length() - "/rotate".length());
+                blocking(rc, 200, () -> {
+                    KeyService.Created created = keys.rotate(actor, id);
+                    return KeyJson.key(created.key(), created.plaintext());
+                });
+            } else if (!rest.contains("/") && method == HttpMethod.GET) {
+                blocking(rc, 200, () -> KeyJson.key(keys.get(actor, rest), null));
+            } else if (!rest.contains("/") && method == HttpMethod.DELETE) {
+                blocking(rc, 200, () -> KeyJson.key(keys.revoke(actor, rest), null));
+            } else {
+                notAllowed(rc, rest.endsWith("/rotate") ? "POST" : "GET, DELETE");
+            }
+            return;
+        }
+        ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Unknown admin path '" + path
+                + "'. The admin API serves " + KEYS + "."));
+    }
+
+    private static JsonNode body(RoutingContext rc) {
+        String type = rc.request().getHeader("Content-Type");
+        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+            throw new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON with "
+                    + "'Content-Type: application/json'.");
+        }
+        try {
+            Buffer b = rc.body().buffer();
+            return b == null ? null : KeyJson.JSON.readTree(b.getBytes());
+        } catch (Exception e) {
+            throw new GatewayException(ErrorKind.INVALID_JSON, "The request body is not valid JSON.");
+        }
+    }
+
+    private static void blocking(RoutingContext rc, int status, Callable<JsonNode> work) {
+        rc.vertx().<JsonNode>executeBlocking(() -> {
+            try {
+                return work.call();
+            } catch (StoreException e) {
+                throw new GatewayException(ErrorKind.STORE_UNAVAILABLE, "The key store is unavailable; retry shortly.");
+            }
+        }, false).onComplete(result -> {
+            if (result.failed()) {
+                ErrorResponses.send(rc.response(), result.cause());
+            } else {
+                rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                        .end(Buffer.buffer(result.result().toString()));
+            }
+        });
+    }
+
+    private static void notAllowed(RoutingContext rc, String allow) {
+        rc.response().putHeader("Allow", allow);
+        ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "Method "
+                + rc.request().method() + " is not allowed on " + rc.normalizedPath() + "; use " + allow + "."));
+    }
+}

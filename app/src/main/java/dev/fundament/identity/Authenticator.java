@@ -1,0 +1,138 @@
+package dev.fundament.identity;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fundament.config.Configuration;
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.GatewayException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Turns a request's credentials into a {@link Principal}.
+ *
+ * <p>Credentials are {@code Authorization: Bearer <key>} or, for Azure-style clients, {@code api-key}.
+ * Looked-up keys are cached for a few seconds so the hot path does no database read; the cache holds
+ * keys by hash, never the key, and {@link KeyService} evicts a key the moment it is revoked or rotated,
+ * so a revoked key stops working at once on this instance (other instances within
+ * {@value #CACHE_SECONDS} s). Expiry is checked on every request against the cached record. Key lookup
+ * is by SHA-256 hash, and the found hash is compared again in constant time.
+ *
+ * <p>Error messages never contain the presented credential.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    static final int CACHE_SECONDS = 5;
+
+    private final ApiKeyStore store;
+    private final boolean anonymous;
+    private final Clock clock;
+    private final Cache<String, Optional<ApiKey>> cache = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS)).build();
+
+    @Inject
+    public Authenticator(ApiKeyStore store, Configuration configuration) {
+        this(store, configuration.spec().identity().anonymous(), Clock.systemUTC());
+    }
+
+    Authenticator(ApiKeyStore store, boolean anonymous, Clock clock) {
+        this.store = store;
+        this.anonymous = anonymous;
+        this.clock = clock;
+    }
+
+    /**
+     * @param authorization the {@code Authorization} header, or {@code null}
+     * @param apiKeyHeader  the {@code api-key} header, or {@code null}
+     */
+    public Uni<Principal> authenticate(String authorization, String apiKeyHeader) {
+        String key = credential(authorization, apiKeyHeader);
+        if (key == null) {
+            return anonymous ? Uni.createFrom().item(Principal.ANONYMOUS) : Uni.createFrom().failure(unauthenticated(
+                    "Missing credentials: send your Fundament key as 'Authorization: Bearer <key>'."));
+        }
+        String hash = KeyMaterial.hash(key);
+        Optional<ApiKey> cached = cache.getIfPresent(hash);
+        if (cached != null) {
+            return Uni.createFrom().item(() -> check(cached));
+        }
+        return Uni.createFrom().item(() -> lookup(hash))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transform(this::check);
+    }
+
+    /**
+     * The fast path: resolves without I/O when it can.
+     *
+     * @return the principal, or {@code null} when the store must be read ({@link #authenticate})
+     * @throws GatewayException 401 when the credentials are missing or known to be bad
+     */
+    public Principal resolveCached(String authorization, String apiKeyHeader) {
+        String key = credential(authorization, apiKeyHeader);
+        if (key == null) {
+            if (anonymous) {
+                return Principal.ANONYMOUS;
+            }
+            throw unauthenticated("Missing credentials: send your Fundament key as 'Authorization: Bearer <key>'.");
+        }
+        Optional<ApiKey> cached = cache.getIfPresent(KeyMaterial.hash(key));
+        return cached == null ? null : check(cached);
+    }
+
+    /** Drops a key from the cache; the next request reads the store. */
+    void evict(String hash) {
+        cache.invalidate(hash);
+    }
+
+    private Optional<ApiKey> lookup(String hash) {
+        Optional<ApiKey> found;
+        try {
+            found = store.findByHash(hash);
+        } catch (StoreException e) {
+            throw new GatewayException(ErrorKind.STORE_UNAVAILABLE, "Credentials cannot be checked right now: the key"
+                    + " store is unavailable. Retry shortly.");
+        }
+        cache.put(hash, found);
+        return found;
+    }
+
+    private Principal check(Optional<ApiKey> found) {
+        if (found.isEmpty()) {
+            throw unauthenticated("The API key is not valid. Check it, or ask your Fundament admin for a key.");
+        }
+        ApiKey key = found.get();
+        Instant now = clock.instant();
+        if (key.revokedAt() != null) {
+            throw unauthenticated("The API key " + key.prefix() + "… was revoked"
+                    + (key.replacedBy() != null ? " and replaced by a rotated key." : ".") + " Use a current key.");
+        }
+        if (key.expiresAt() != null && !now.isBefore(key.expiresAt())) {
+            throw unauthenticated("The API key " + key.prefix() + "… expired at " + key.expiresAt()
+                    + ". Ask for a new key.");
+        }
+        return key.principal();
+    }
+
+    static String credential(String authorization, String apiKeyHeader) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = authorization.substring(7).trim();
+            return token.isEmpty() ? null : token;
+        }
+        if (apiKeyHeader != null && !apiKeyHeader.isBlank()) {
+            return apiKeyHeader.trim();
+        }
+        return null;
+    }
+
+    private static GatewayException unauthenticated(String message) {
+        return new GatewayException(ErrorKind.UNAUTHENTICATED, message, null,
+                java.util.Map.of("WWW-Authenticate", "Bearer realm=\"fundament\""));
+    }
+}

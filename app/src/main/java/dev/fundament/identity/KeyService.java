@@ -1,0 +1,209 @@
+package dev.fundament.identity;
+
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.GatewayException;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Managing keys under the role rules, and the first admin key.
+ *
+ * <p>An admin manages every key; a team admin only its own team's keys, and can grant no role above
+ * its own; everyone else may manage none. A key a caller may not see answers as if it did not exist
+ * (404), so a team admin cannot even learn that another team's key exists. The key itself is returned
+ * once, on creation or rotation, and never stored. Blocking: call from a worker thread.
+ */
+@ApplicationScoped
+public class KeyService {
+
+    private static final Logger LOG = Logger.getLogger(KeyService.class);
+    static final String ADMIN_KEY_FILE = "admin.key";
+
+    private final ApiKeyStore store;
+    private final Authenticator authenticator;
+    private final ModelAccess access;
+    private final Clock clock;
+
+    @Inject
+    public KeyService(ApiKeyStore store, Authenticator authenticator, ModelAccess access) {
+        this(store, authenticator, access, Clock.systemUTC());
+    }
+
+    KeyService(ApiKeyStore store, Authenticator authenticator, ModelAccess access, Clock clock) {
+        this.store = store;
+        this.authenticator = authenticator;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    /** A key as shown once: the stored record and the key itself. */
+    public record Created(ApiKey key, String plaintext) {
+        @Override
+        public String toString() {
+            return "Created[" + key.prefix() + "]";
+        }
+    }
+
+    public Created create(Principal actor, KeyRequest request) {
+        String team = request.team();
+        if (actor.has(Role.ADMIN)) {
+            if (team != null && !access.teams().contains(team)) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "Unknown team '" + team + "'; teams are defined in"
+                        + " fundament.yaml under identity.teams: " + access.teams() + ".", "team");
+            }
+        } else if (actor.has(Role.TEAM_ADMIN)) {
+            team = team == null ? actor.team() : team;
+            if (!team.equals(actor.team())) {
+                throw denied("A team admin creates keys for its own team only ('" + actor.team() + "').");
+            }
+            if (request.roles().contains(Role.ADMIN) || request.roles().contains(Role.AUDITOR)) {
+                throw denied("A team admin can grant the roles user and team-admin only.");
+            }
+        } else {
+            throw denied("Only admins and team admins manage keys.");
+        }
+        for (String model : request.allowedModels()) {
+            if (!access.allowed(new Principal("x", false, team, Set.of(), Set.of(), null, null, Map.of()), model)) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "Team '" + team + "' may not use model '" + model
+                        + "', so no key of it can.", "allowed_models");
+            }
+        }
+        KeyMaterial.NewKey material = KeyMaterial.generate();
+        ApiKey key = record(material, request, team, clock.instant());
+        store.insert(key);
+        LOG.infof("Key %s created for %s (team %s) by %s", key.prefix(), key.subject(), key.team(), actor.subject());
+        return new Created(key, material.plaintext());
+    }
+
+    public List<ApiKey> list(Principal actor, String team) {
+        if (actor.has(Role.ADMIN) || actor.has(Role.AUDITOR)) {
+            return store.list(team);
+        }
+        if (actor.has(Role.TEAM_ADMIN)) {
+            if (team != null && !team.equals(actor.team())) {
+                throw denied("A team admin sees its own team's keys only ('" + actor.team() + "').");
+            }
+            return store.list(actor.team());
+        }
+        throw denied("Only admins, auditors and team admins list keys.");
+    }
+
+    public ApiKey get(Principal actor, String id) {
+        Optional<ApiKey> key = store.findById(id);
+        if (key.isEmpty() || !(actor.has(Role.ADMIN) || actor.has(Role.AUDITOR) || actor.canManageTeam(key.get().team()))) {
+            throw notFound(id);
+        }
+        return key.get();
+    }
+
+    public Created rotate(Principal actor, String id) {
+        ApiKey old = manageable(actor, id);
+        KeyMaterial.NewKey material = KeyMaterial.generate();
+        Instant now = clock.instant();
+        KeyRequest same = new KeyRequest(old.name(), old.team(), old.roles(), old.service(), old.subject(),
+                old.allowedModels(), old.metadata(), old.expiresAt());
+        ApiKey next = record(material, same, old.team(), now);
+        if (!store.replace(old.id(), next, now)) {
+            throw new GatewayException(ErrorKind.CONFLICT, "Key " + old.prefix() + "… is already revoked; create a new key.");
+        }
+        authenticator.evict(old.hash());
+        LOG.infof("Key %s rotated to %s by %s", old.prefix(), next.prefix(), actor.subject());
+        return new Created(next, material.plaintext());
+    }
+
+    public ApiKey revoke(Principal actor, String id) {
+        ApiKey key = manageable(actor, id);
+        if (!store.revoke(id, clock.instant())) {
+            throw new GatewayException(ErrorKind.CONFLICT, "Key " + key.prefix() + "… is already revoked.");
+        }
+        authenticator.evict(key.hash());
+        LOG.infof("Key %s revoked by %s", key.prefix(), actor.subject());
+        return store.findById(id).orElseThrow();
+    }
+
+    /**
+     * Makes sure an admin key exists: the key in {@code FUNDAMENT_BOOTSTRAP_KEY} when set, otherwise a
+     * new one written to {@code <data>/admin.key}, readable only by its owner, when no usable admin key
+     * is stored.
+     */
+    void bootstrap(@Observes StartupEvent event,
+                   @ConfigProperty(name = "fundament.bootstrap-key") Optional<String> given,
+                   @ConfigProperty(name = "fundament.data-dir") String dataDir) {
+        Instant now = clock.instant();
+        KeyRequest admin = new KeyRequest("bootstrap admin", null, Set.of(Role.ADMIN), false, "admin", Set.of(), Map.of(), null);
+        if (given.isPresent() && !given.get().isBlank()) {
+            KeyMaterial.NewKey material = KeyMaterial.of(given.get().trim());
+            if (store.findByHash(material.hash()).isEmpty()) {
+                store.insert(record(material, admin, null, now));
+                LOG.infof("Admin key %s… from FUNDAMENT_BOOTSTRAP_KEY stored", material.prefix());
+            }
+            return;
+        }
+        if (store.hasUsableAdmin(now)) {
+            return;
+        }
+        KeyMaterial.NewKey material = KeyMaterial.generate();
+        Path file = Path.of(dataDir).resolve(ADMIN_KEY_FILE);
+        write(file, material.plaintext());
+        store.insert(record(material, admin, null, now));
+        LOG.infof("First start: an admin key (%s…) was created and written to %s, readable by this user only."
+                + " Use it as 'Authorization: Bearer <key>'.", material.prefix(), file.toAbsolutePath());
+    }
+
+    private static void write(Path file, String key) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, key + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the admin key to " + file, e);
+        }
+    }
+
+    private ApiKey manageable(Principal actor, String id) {
+        Optional<ApiKey> key = store.findById(id);
+        if (key.isEmpty() || !actor.canManageTeam(key.get().team()) && !actor.has(Role.ADMIN)) {
+            throw notFound(id);
+        }
+        if (!actor.has(Role.ADMIN) && (key.get().roles().contains(Role.ADMIN) || key.get().roles().contains(Role.AUDITOR))) {
+            throw notFound(id);
+        }
+        return key.get();
+    }
+
+    private static ApiKey record(KeyMaterial.NewKey material, KeyRequest r, String team, Instant now) {
+        return new ApiKey(UUID.randomUUID().toString(), material.prefix(), material.hash(), r.name(), r.service(),
+                r.subject() != null ? r.subject() : r.name(), team, r.roles(), r.allowedModels(), r.metadata(), now,
+                r.expiresAt(), null, null);
+    }
+
+    private static GatewayException denied(String message) {
+        return new GatewayException(ErrorKind.PERMISSION_DENIED, message);
+    }
+
+    private static GatewayException notFound(String id) {
+        return new GatewayException(ErrorKind.NOT_FOUND, "No key with id '" + id + "'.", "id");
+    }
+}

@@ -1,0 +1,36 @@
+package dev.fundament.identity;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An authenticated caller.
+ *
+ * @param subject       the user id or service-account name
+ * @param service       true for an application's service account
+ * @param team          the team id, or {@code null} for organisation-wide principals
+ * @param allowedModels models this principal may use; empty means every model its team may use
+ * @param keyPrefix     the prefix of the key used, for logs and records; never the key
+ * @param metadata      the key's metadata (app name, cost centre, use-case tag)
+ */
+public record Principal(String subject, boolean service, String team, Set<Role> roles, Set<String> allowedModels,
+                        String keyId, String keyPrefix, Map<String, String> metadata) {
+
+    public static final Principal ANONYMOUS = new Principal("anonymous", false, "default", Set.of(Role.USER),
+            Set.of(), null, null, Map.of());
+
+    public Principal {
+        roles = Set.copyOf(roles);
+        allowedModels = Set.copyOf(allowedModels);
+        metadata = Map.copyOf(metadata);
+    }
+
+    public boolean has(Role role) {
+        return roles.contains(role);
+    }
+
+    /** @return whether this principal may read or manage things of the given team */
+    public boolean canManageTeam(String otherTeam) {
+        return has(Role.ADMIN) || has(Role.TEAM_ADMIN) && team != null && team.equals(otherTeam);
+    }
+}
