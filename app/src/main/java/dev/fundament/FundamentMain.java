@@ -67,7 +67,7 @@ public class FundamentMain implements QuarkusApplication {
         }
         System.setProperty("quarkus.http.port", String.valueOf(options.port()));
         System.setProperty("quarkus.http.host", options.host());
-        System.setProperty("fundament.data-dir", options.data().toString());
+        System.setProperty("fundament.data-dir", options.data().toAbsolutePath().toString());
         if (options.config() != null) {
             System.setProperty("fundament.config", options.config().toString());
         }
