@@ -132,11 +132,14 @@ public class OpenAiRoutes {
         ChatRequest request = OpenAiRequestReader.chat(body(rc));
         HttpServerResponse response = rc.response();
         if (request.stream()) {
-            chat.stream(ctx, request).subscribe().withSubscriber(new SseWriter(response));
+            chat.stream(ctx, request).subscribe().withSubscriber(new SseWriter(response, ctx));
             return;
         }
         Cancellable call = chat.complete(ctx, request).subscribe().with(
-                result -> json(response, OpenAiResponseWriter.result(result)),
+                result -> {
+                    ctx.responseHeaders().forEach(response::putHeader);
+                    json(response, OpenAiResponseWriter.result(result));
+                },
                 failure -> ErrorResponses.send(response, failure));
         response.closeHandler(v -> call.cancel());
     }
@@ -148,7 +151,10 @@ public class OpenAiRoutes {
         embeddings.embed(ctx, request.request())
                 .emitOn(task -> loop.runOnContext(v -> task.run()))
                 .subscribe().with(
-                        result -> json(response, OpenAiResponseWriter.embeddings(result, request.base64())),
+                        result -> {
+                            ctx.responseHeaders().forEach(response::putHeader);
+                            json(response, OpenAiResponseWriter.embeddings(result, request.base64()));
+                        },
                         failure -> ErrorResponses.send(response, failure));
     }
 

@@ -3,6 +3,7 @@ package dev.fundament.api;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.ErrorResponses;
 import dev.fundament.error.GatewayException;
+import dev.fundament.gateway.RequestContext;
 import dev.fundament.inference.ChatChunk;
 import dev.fundament.inference.openai.OpenAiResponseWriter;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
@@ -33,12 +34,14 @@ final class SseWriter implements MultiSubscriber<ChatChunk> {
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
     private final HttpServerResponse response;
+    private final RequestContext ctx;
     private Flow.Subscription subscription;
     private boolean started;
     private boolean finished;
 
-    SseWriter(HttpServerResponse response) {
+    SseWriter(HttpServerResponse response, RequestContext ctx) {
         this.response = response;
+        this.ctx = ctx;
     }
 
     @Override
@@ -102,6 +105,7 @@ final class SseWriter implements MultiSubscriber<ChatChunk> {
                     .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                     .putHeader("Cache-Control", "no-cache")
                     .putHeader("X-Accel-Buffering", "no");
+            ctx.responseHeaders().forEach(response::putHeader);
         }
     }
 

@@ -62,7 +62,7 @@ public final class ConfigLoader {
             tree = JsonNodeFactory.instance.objectNode();
         }
         if (!tree.isObject()) {
-            throw new ConfigException(source, List.of(new ConfigProblem("", "the file must be a mapping with keys server, storage, identity, providers, models")));
+            throw new ConfigException(source, List.of(new ConfigProblem("", "the file must be a mapping with keys server, storage, identity, limits, providers, models")));
         }
         return compile((ObjectNode) tree, source, env);
     }
@@ -77,17 +77,14 @@ public final class ConfigLoader {
         }
         List<ConfigProblem> problems = new ArrayList<>();
         FundamentSpec spec = new SpecBinder(problems).bind(tree, FundamentSpec.class);
-        Map<String, String> keys = Map.of();
-        String storagePassword = null;
+        Map<String, String> secrets = Map.of();
         if (spec != null) {
-            ConfigValidator validator = new ConfigValidator(problems, env);
-            keys = validator.validate(spec);
-            storagePassword = validator.storagePassword();
+            secrets = new ConfigValidator(problems, env).validate(spec);
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new LoadedConfig(spec, source, hash(tree), keys, storagePassword);
+        return new LoadedConfig(spec, source, hash(tree), secrets);
     }
 
     static String hash(JsonNode tree) {

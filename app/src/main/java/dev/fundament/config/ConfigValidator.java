@@ -19,15 +19,14 @@ final class ConfigValidator {
 
     private final List<ConfigProblem> problems;
     private final Map<String, String> env;
-    private final Map<String, String> apiKeys = new LinkedHashMap<>();
-    private String storagePassword;
+    private final Map<String, String> secrets = new LinkedHashMap<>();
 
     ConfigValidator(List<ConfigProblem> problems, Map<String, String> env) {
         this.problems = problems;
         this.env = env;
     }
 
-    /** @return resolved credentials by provider name, for the providers whose references resolved */
+    /** @return resolved secrets by YAML path, for the references that resolved */
     Map<String, String> validate(FundamentSpec spec) {
         if (spec.server().maxBodySize().bytes() < 1024) {
             problem("server.max_body_size", "must be at least 1KiB, was " + spec.server().maxBodySize().bytes() + " bytes");
@@ -43,13 +42,9 @@ final class ConfigValidator {
             }
         });
         storage(spec.storage());
+        limits(spec, spec.limits());
         spec.identity().teams().forEach((id, team) -> team(spec, id, team));
-        return apiKeys;
-    }
-
-    /** @return the resolved storage password, or {@code null} */
-    String storagePassword() {
-        return storagePassword;
+        return secrets;
     }
 
     private void storage(StorageSpec s) {
@@ -65,11 +60,56 @@ final class ConfigValidator {
                 problem("storage.url", "expected a jdbc:postgresql:// URL, found '" + s.url() + "'");
             }
             if (s.password() != null) {
-                storagePassword = resolve("storage.password", s.password());
+                secret("storage.password", s.password());
             }
         }
         if (s.maxConnections() < 1) {
             problem("storage.max_connections", "must be at least 1, was " + s.maxConnections());
+        }
+    }
+
+    private void limits(FundamentSpec spec, LimitsSpec l) {
+        if (l.counters().type() == LimitsSpec.CountersType.REDIS) {
+            if (l.counters().url() == null) {
+                problem("limits.counters.url", "required for redis, for example redis://127.0.0.1:6379");
+            } else {
+                String url = resolve("limits.counters.url", l.counters().url());
+                if (url != null && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+                    problem("limits.counters.url", "expected a redis:// or rediss:// URL");
+                } else if (url != null) {
+                    secrets.put("limits.counters.url", url);
+                }
+            }
+        }
+        rate("limits.per_key", l.perKey());
+        rate("limits.per_user", l.perUser());
+        rate("limits.per_team", l.perTeam());
+        rate("limits.per_model", l.perModel());
+        l.teams().forEach((team, rate) -> {
+            if (!spec.identity().teams().containsKey(team)) {
+                problem("limits.teams." + team, "unknown team '" + team + "'; teams are defined under identity.teams: "
+                        + String.join(", ", spec.identity().teams().keySet()));
+            }
+            rate("limits.teams." + team, rate);
+        });
+        l.models().forEach((model, rate) -> {
+            if (!spec.models().containsKey(model) && !model.contains("/")) {
+                problem("limits.models." + model, "unknown model '" + model + "'; defined: "
+                        + String.join(", ", spec.models().keySet()));
+            }
+            rate("limits.models." + model, rate);
+        });
+    }
+
+    private void rate(String path, LimitsSpec.RateSpec rate) {
+        if (rate == null) {
+            return;
+        }
+        if (rate.requestsPerMinute() != null && rate.requestsPerMinute() < 1) {
+            problem(path + ".requests_per_minute", "must be at least 1, was " + rate.requestsPerMinute());
+        }
+        if (rate.tokensPerMinute() != null && rate.tokensPerMinute() < 1) {
+            problem(path + ".tokens_per_minute", "must be at least 1, was " + rate.tokensPerMinute());
         }
     }
 
@@ -110,10 +150,9 @@ final class ConfigValidator {
         } else {
             checkUrl(path + ".base_url", p.baseUrl());
         }
-        String key = p.apiKey() != null ? resolve(path + ".api_key", p.apiKey()) : null;
-        if (key != null) {
-            apiKeys.put(name, key);
-        } else if (p.apiKey() == null && needsKey(p)) {
+        if (p.apiKey() != null) {
+            secret(path + ".api_key", p.apiKey());
+        } else if (needsKey(p)) {
             problem(path + ".api_key", "required for " + p.type().wire() + " at " + p.baseUrl()
                     + "; set it to a reference such as env:" + name.toUpperCase().replace('-', '_') + "_API_KEY");
         }
@@ -185,6 +224,13 @@ final class ConfigValidator {
     private void positive(String path, Duration d) {
         if (d.isNegative() || d.isZero()) {
             problem(path, "must be longer than zero");
+        }
+    }
+
+    private void secret(String path, String reference) {
+        String value = resolve(path, reference);
+        if (value != null) {
+            secrets.put(path, value);
         }
     }
 

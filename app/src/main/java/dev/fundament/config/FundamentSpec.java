@@ -8,13 +8,15 @@ import java.util.Map;
  * @param server    HTTP edge settings of the product (Quarkus's own stay in application.properties)
  * @param storage   where durable state lives
  * @param identity  anonymous access and the organisation's teams
+ * @param limits    rate limits per key, user, team and model
  * @param providers upstreams by name; a provider named {@code local} (in-process models) is always added
  * @param models    public model names by name
  */
-public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec identity,
+public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec identity, LimitsSpec limits,
                             Map<String, ProviderSpec> providers, Map<String, ModelSpec> models) {
 
     public FundamentSpec {
+        limits = limits != null ? limits : LimitsSpec.DEFAULTS;
         storage = storage != null ? storage : StorageSpec.DEFAULTS;
         identity = identity != null ? identity : IdentitySpec.DEFAULTS;
         server = server != null ? server : new ServerSpec(null);

@@ -37,7 +37,7 @@ public class GatewayRuntime {
         Map<String, Provider> providers = new LinkedHashMap<>();
         Map<String, Boolean> direct = new LinkedHashMap<>();
         config.spec().providers().forEach((name, spec) -> {
-            providers.put(name, factory(factories, spec).create(name, spec, config.apiKeys().get(name), vertx));
+            providers.put(name, factory(factories, spec).create(name, spec, config.apiKey(name), vertx));
             direct.put(name, spec.directAccess());
         });
         this.routes = new RouteTable(config.spec().models(), providers, direct);

@@ -2,6 +2,7 @@ package dev.fundament.gateway;
 
 import dev.fundament.error.GatewayException;
 import dev.fundament.identity.Principal;
+import java.util.Map;
 import dev.fundament.inference.Usage;
 import dev.fundament.routing.Target;
 
@@ -42,6 +43,7 @@ public final class RequestContext {
     private Usage usage = Usage.NONE;
     private GatewayException failure;
     private boolean cancelled;
+    private Map<String, String> responseHeaders = Map.of();
 
     public RequestContext(String requestId, Operation operation, long startNanos, Principal principal) {
         this.requestId = requestId;
@@ -119,6 +121,15 @@ public final class RequestContext {
 
     void failure(GatewayException value) {
         this.failure = value;
+    }
+
+    /** @return headers the answer carries, such as the rate-limit state */
+    public Map<String, String> responseHeaders() {
+        return responseHeaders;
+    }
+
+    void responseHeaders(Map<String, String> headers) {
+        this.responseHeaders = headers;
     }
 
     /** @return whether the caller went away before the answer was complete */

@@ -85,6 +85,14 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     sales: {}
                     hr:
                       allowed_models: [gpt-sim, embed-sim]
+                    limited: {}
+                    frugal: {}
+                limits:
+                  teams:
+                    limited:
+                      requests_per_minute: 3
+                    frugal:
+                      tokens_per_minute: 2000
                 providers:
                   sim:
                     type: openai
