@@ -1,0 +1,143 @@
+package dev.fundament.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fundament.simulator.Simulator;
+import dev.fundament.simulator.SimulatorOptions;
+import dev.fundament.testing.Services;
+import io.vertx.core.Vertx;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Fundament processes share one PostgreSQL (keys) and one Redis (limit counters): a key created on
+ * one works on the other, and a limit of N requests per minute admits exactly N in total, however the
+ * requests are spread over the instances.
+ */
+class TwoInstancesIT {
+
+    private static final String ADMIN = "fk-cluster-admin-0123456789abcdefghijklmnop";
+    private static final int LIMIT = 20;
+
+    private static Vertx vertx;
+    private static Simulator upstream;
+    private static Instance first;
+    private static Instance second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String redis = Services.redisUrl();
+        String database = "fundament_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null);
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        } catch (Exception e) {
+            if ("true".equals(System.getenv("FUNDAMENT_REQUIRE_SERVICES"))) {
+                throw e;
+            }
+            Assumptions.abort("no PostgreSQL: " + e.getMessage());
+        }
+        vertx = Vertx.vertx();
+        upstream = Simulator.start(vertx, SimulatorOptions.parse("--port 0 --ttft 0ms --tokens-per-second 0 --output-tokens fixed:5".split(" ")))
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        Path dir = Files.createTempDirectory("fundament-cluster");
+        Path config = dir.resolve("fundament.yaml");
+        Files.writeString(config, """
+                storage:
+                  type: postgresql
+                  url: jdbc:postgresql://127.0.0.1:5432/%s
+                  username: postgres
+                limits:
+                  counters:
+                    type: redis
+                    url: %s
+                  per_key:
+                    requests_per_minute: %d
+                providers:
+                  sim:
+                    type: openai
+                    base_url: http://127.0.0.1:%d/v1
+                models:
+                  chat:
+                    provider: sim
+                """.formatted(database, redis, LIMIT, upstream.port()));
+        Map<String, String> env = Map.of("FUNDAMENT_BOOTSTRAP_KEY", ADMIN);
+        first = Instance.start(config, dir.resolve("a"), freePort(), env);
+        second = Instance.start(config, dir.resolve("b"), freePort(), env);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (Instance i : new Instance[] {first, second}) {
+            if (i != null) {
+                i.close();
+            }
+        }
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+
+    @Test
+    void aKeyMadeOnOneInstanceWorksOnTheOtherAndALimitHoldsAcrossBoth() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            HttpResponse<String> created = first.post("/admin/v1/keys", ADMIN, "{\"name\":\"shared-" + attempt + "\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String key = created.body().replaceAll(".*\"key\":\"(fk-[A-Za-z0-9]+)\".*", "$1");
+            long window = System.currentTimeMillis() / 60_000;
+            List<Integer> statuses = fire(key, 3 * LIMIT);
+            if (System.currentTimeMillis() / 60_000 != window) {
+                continue;
+            }
+            assertThat(statuses.stream().filter(s -> s == 200).count()).as("admitted over both instances").isEqualTo(LIMIT);
+            assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(2L * LIMIT);
+            return;
+        }
+        throw new AssertionError("three minute boundaries in a row");
+    }
+
+    private static List<Integer> fire(String key, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Instance target = i % 2 == 0 ? first : second;
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return target.post("/v1/chat/completions", key,
+                            "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode();
+                } catch (Exception e) {
+                    return -1;
+                }
+            }, pool));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<Integer> a : answers) {
+            statuses.add(a.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        return statuses;
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
