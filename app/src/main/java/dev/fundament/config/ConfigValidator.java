@@ -43,6 +43,7 @@ final class ConfigValidator {
         });
         storage(spec.storage());
         limits(spec, spec.limits());
+        pricing(spec.pricing());
         spec.identity().teams().forEach((id, team) -> team(spec, id, team));
         return secrets;
     }
@@ -98,6 +99,28 @@ final class ConfigValidator {
                         + String.join(", ", spec.models().keySet()));
             }
             rate("limits.models." + model, rate);
+        });
+    }
+
+    private void pricing(PricingSpec pricing) {
+        if (!pricing.currency().matches("[A-Z]{3}")) {
+            problem("pricing.currency", "expected an ISO 4217 code such as EUR or USD, found '" + pricing.currency() + "'");
+        }
+        pricing.models().forEach((model, price) -> {
+            String path = "pricing.models." + model;
+            if (!model.contains("/")) {
+                problem(path, "name the model as <provider>/<upstream model>, for example openai/gpt-4o-mini");
+            }
+            if (price == null) {
+                return;
+            }
+            boolean perToken = price.inputPerMillion() != null || price.outputPerMillion() != null;
+            boolean perHour = price.gpuHour() != null || price.tokensPerSecond() != null;
+            if (perToken == perHour) {
+                problem(path, "give either input_per_million and output_per_million, or gpu_hour and tokens_per_second");
+            } else if (perHour && (price.gpuHour() == null || price.tokensPerSecond() == null || price.tokensPerSecond() <= 0)) {
+                problem(path, "on-prem pricing needs both gpu_hour and a tokens_per_second above zero");
+            }
         });
     }
 

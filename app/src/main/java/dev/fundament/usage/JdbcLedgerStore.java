@@ -1,0 +1,142 @@
+package dev.fundament.usage;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** The ledger in H2 or PostgreSQL (schema {@code db/migration/V2__ledger.sql}), with portable SQL. */
+public final class JdbcLedgerStore implements LedgerStore {
+
+    private static final String INSERT = "INSERT INTO ledger (id, request_id, created_at, usage_day, subject, team, key_id, key_prefix, "
+            + "use_case, operation, model, provider, upstream_model, input_tokens, output_tokens, cached_tokens, estimated, "
+            + "cost_micros, currency, latency_ms, status, error_code, stream, cancelled, cache_hit, config_hash) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final DataSource dataSource;
+
+    public JdbcLedgerStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public void insert(List<LedgerEntry> entries) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (LedgerEntry e : entries) {
+                    bind(ps, e);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write " + entries.size() + " ledger entries", e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, LedgerEntry e) throws SQLException {
+        ps.setString(1, e.id());
+        ps.setString(2, e.requestId());
+        ps.setTimestamp(3, Timestamp.from(e.at()));
+        ps.setDate(4, Date.valueOf(LocalDate.ofInstant(e.at(), ZoneOffset.UTC)));
+        ps.setString(5, e.subject());
+        ps.setString(6, e.team());
+        ps.setString(7, e.keyId());
+        ps.setString(8, e.keyPrefix());
+        ps.setString(9, e.useCase());
+        ps.setString(10, e.operation());
+        ps.setString(11, e.model());
+        ps.setString(12, e.provider());
+        ps.setString(13, e.upstreamModel());
+        ps.setInt(14, e.inputTokens());
+        ps.setInt(15, e.outputTokens());
+        ps.setInt(16, e.cachedTokens());
+        ps.setBoolean(17, e.estimated());
+        ps.setLong(18, e.costMicros());
+        ps.setString(19, e.currency());
+        ps.setInt(20, e.latencyMs());
+        ps.setInt(21, e.status());
+        ps.setString(22, e.errorCode());
+        ps.setBoolean(23, e.stream());
+        ps.setBoolean(24, e.cancelled());
+        ps.setBoolean(25, e.cacheHit());
+        ps.setString(26, e.configHash());
+    }
+
+    @Override
+    public List<UsageRow> report(Dimension groupBy, LocalDate from, LocalDate to, String team) {
+        String column = groupBy.column;
+        String sql = "SELECT " + column + " AS g, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens), "
+                + "SUM(cost_micros), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) FROM ledger "
+                + "WHERE usage_day >= ? AND usage_day <= ?" + (team != null ? " AND team = ?" : "")
+                + " GROUP BY " + column + " ORDER BY " + column;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setDate(1, Date.valueOf(from));
+            ps.setDate(2, Date.valueOf(to));
+            if (team != null) {
+                ps.setString(3, team);
+            }
+            List<UsageRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object g = rs.getObject(1);
+                    rows.add(new UsageRow(g == null ? null : g.toString(), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the ledger", e);
+        }
+    }
+
+    @Override
+    public long spentSince(String scope, String id, Instant from) {
+        String column = switch (scope) {
+            case "team" -> "team";
+            case "user" -> "subject";
+            case "key" -> "key_id";
+            default -> throw new IllegalArgumentException("no budget scope " + scope);
+        };
+        String sql = "SELECT COALESCE(SUM(cost_micros), 0) FROM ledger WHERE " + column + " = ? AND created_at >= ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the ledger", e);
+        }
+    }
+
+    @Override
+    public int countByRequestId(String requestId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ledger WHERE request_id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the ledger", e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.fundament.usage;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Durable ledger storage. Blocking (JDBC); the {@link LedgerWriter} thread and report requests on
+ * worker threads call it. {@link JdbcLedgerStore} serves H2 and PostgreSQL; both pass
+ * {@code LedgerStoreContract}.
+ */
+public interface LedgerStore {
+
+    /** Stores the entries in one transaction; when this returns they are committed. */
+    void insert(List<LedgerEntry> entries);
+
+    /** Totals grouped by one dimension, for days {@code from} to {@code to} inclusive (UTC). */
+    List<UsageRow> report(Dimension groupBy, LocalDate from, LocalDate to, String team);
+
+    /** @return the summed cost in micro-units of a scope since {@code from} (a budget period's start) */
+    long spentSince(String scope, String id, java.time.Instant from);
+
+    /** @return how many entries carry this request id (tests and crash recovery) */
+    int countByRequestId(String requestId);
+
+    /** What a report groups by. */
+    enum Dimension {
+        TEAM("team"), USER("subject"), KEY("key_prefix"), MODEL("model"), TAG("use_case"), DAY("usage_day");
+
+        final String column;
+
+        Dimension(String column) {
+            this.column = column;
+        }
+
+        /** @return the dimension for a query-parameter name, or {@code null} */
+        public static Dimension of(String name) {
+            return switch (name) {
+                case "team" -> TEAM;
+                case "user" -> USER;
+                case "key" -> KEY;
+                case "model" -> MODEL;
+                case "tag", "use_case" -> TAG;
+                case "day" -> DAY;
+                default -> null;
+            };
+        }
+    }
+
+    /** One report line. {@code group} is {@code null} for entries without a value (no team, no tag). */
+    record UsageRow(String group, long requests, long inputTokens, long outputTokens, long cachedTokens, long costMicros,
+                    long errors) {
+    }
+}
