@@ -9,6 +9,7 @@ import dev.fundament.identity.Authenticator;
 import dev.fundament.identity.KeyService;
 import dev.fundament.identity.Principal;
 import dev.fundament.identity.StoreException;
+import dev.fundament.usage.UsageReports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -22,20 +23,26 @@ import java.util.concurrent.Callable;
 /**
  * {@code /admin/v1/keys}: {@code POST} creates (the key is in the answer, once), {@code GET} lists
  * ({@code ?team=} filters), {@code GET /{id}} shows, {@code POST /{id}/rotate} replaces,
- * {@code DELETE /{id}} revokes. Store work runs on a worker thread.
+ * {@code DELETE /{id}} revokes. {@code /admin/v1/usage?group_by=team|user|key|model|tag|day&from=&to=
+ * &team=&format=json|csv} reports the ledger; {@code /admin/v1/usage/roi} weighs time saved against
+ * cost per use case. Store work runs on a worker thread.
  */
 @ApplicationScoped
 public class AdminRoutes {
 
     private static final String KEYS = "/admin/v1/keys";
+    private static final String USAGE = "/admin/v1/usage";
+    private static final String ROI = "/admin/v1/usage/roi";
     private static final long MAX_BODY = 64 * 1024;
 
     private final KeyService keys;
+    private final UsageReports reports;
     private final AuthenticationHandler authentication;
 
     @Inject
-    public AdminRoutes(KeyService keys, Authenticator authenticator) {
+    public AdminRoutes(KeyService keys, UsageReports reports, Authenticator authenticator) {
         this.keys = keys;
+        this.reports = reports;
         this.authentication = new AuthenticationHandler(authenticator);
     }
 
@@ -71,6 +78,14 @@ public class AdminRoutes {
             }
             return;
         }
+        if (path.equals(USAGE) || path.equals(ROI)) {
+            if (method != HttpMethod.GET) {
+                notAllowed(rc, "GET");
+                return;
+            }
+            usage(rc, actor, path.equals(ROI));
+            return;
+        }
         if (path.startsWith(KEYS + "/")) {
             String rest = path.substring(KEYS.length() + 1);
             if (rest.endsWith("/rotate") && method == HttpMethod.POST) {
@@ -89,7 +104,30 @@ public class AdminRoutes {
             return;
         }
         ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Unknown admin path '" + path
-                + "'. The admin API serves " + KEYS + "."));
+                + "'. The admin API serves " + KEYS + ", " + USAGE + " and " + ROI + "."));
+    }
+
+    private void usage(RoutingContext rc, Principal actor, boolean roi) {
+        var p = rc.request();
+        UsageJson.Query q = UsageJson.query(p.getParam("group_by"), p.getParam("from"), p.getParam("to"),
+                p.getParam("team"), p.getParam("format"), !roi);
+        if (q.csv() && !roi) {
+            rc.vertx().<String>executeBlocking(() -> UsageJson.usageCsv(
+                    reports.usage(actor, q.groupBy(), q.from(), q.to(), q.team()), reports.currency()), false)
+                    .onComplete(result -> {
+                        if (result.failed()) {
+                            ErrorResponses.send(rc.response(), result.cause());
+                        } else {
+                            rc.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+                                    .putHeader("Content-Disposition", "attachment; filename=\"usage-" + q.from() + "-" + q.to() + ".csv\"")
+                                    .end(result.result());
+                        }
+                    });
+            return;
+        }
+        blocking(rc, 200, () -> roi
+                ? UsageJson.roi(q, reports.currency(), reports.roi(actor, q.from(), q.to(), q.team()))
+                : UsageJson.usage(q, reports.currency(), reports.usage(actor, q.groupBy(), q.from(), q.to(), q.team())));
     }
 
     private static JsonNode body(RoutingContext rc) {

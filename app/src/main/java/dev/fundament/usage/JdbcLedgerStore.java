@@ -84,7 +84,7 @@ public final class JdbcLedgerStore implements LedgerStore {
         String sql = "SELECT " + column + " AS g, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens), "
                 + "SUM(cost_micros), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) FROM ledger "
                 + "WHERE usage_day >= ? AND usage_day <= ?" + (team != null ? " AND team = ?" : "")
-                + " GROUP BY " + column + " ORDER BY " + column;
+                + " GROUP BY " + column + " ORDER BY " + column + " NULLS FIRST";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setDate(1, Date.valueOf(from));
             ps.setDate(2, Date.valueOf(to));

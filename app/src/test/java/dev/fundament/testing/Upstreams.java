@@ -87,6 +87,17 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       allowed_models: [gpt-sim, embed-sim]
                     limited: {}
                     frugal: {}
+                    marketing: {}
+                    finance: {}
+                pricing:
+                  currency: EUR
+                  models:
+                    sim/sim-model: {input_per_million: 0.15, output_per_million: 0.60}
+                    sim/reporting-model: {input_per_million: 1000, output_per_million: 2000}
+                roi:
+                  hourly_rate: 40
+                  use_cases:
+                    email-drafts: {minutes_saved_per_request: 6}
                 limits:
                   teams:
                     limited:
@@ -145,6 +156,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   gpt-sim:
                     provider: sim
                     model: sim-model
+                  reporting:
+                    provider: sim
+                    model: reporting-model
                   embed-sim:
                     provider: sim
                     model: text-embedding-sim
