@@ -51,7 +51,13 @@ final class Instance implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String key, String body) throws IOException, InterruptedException {
+        return post(path, key, body, "it-" + System.nanoTime());
+    }
+
+    HttpResponse<String> post(String path, String key, String body, String requestId)
+            throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key)
+                .header("x-request-id", requestId)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }

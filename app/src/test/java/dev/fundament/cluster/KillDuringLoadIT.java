@@ -1,0 +1,116 @@
+package dev.fundament.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fundament.simulator.Simulator;
+import dev.fundament.simulator.SimulatorOptions;
+import io.vertx.core.Vertx;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGKILL under load: every answer a client received has its ledger entry in the embedded database
+ * afterwards. Sixteen clients send requests with unique ids until a few hundred answers arrived; the
+ * server is then killed with SIGKILL (no shutdown hook runs) while requests are still in flight.
+ */
+class KillDuringLoadIT {
+
+    private static final String ADMIN = "fk-kill-admin-0123456789abcdefghijklmnopqrs";
+
+    private static Vertx vertx;
+    private static Simulator upstream;
+    private static Path data;
+    private static Instance server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        upstream = Simulator.start(vertx, SimulatorOptions.parse("--port 0 --ttft 2ms --tokens-per-second 0 --output-tokens fixed:5".split(" ")))
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        Path dir = Files.createTempDirectory("fundament-kill");
+        data = dir.resolve("data");
+        Path config = dir.resolve("fundament.yaml");
+        Files.writeString(config, """
+                providers:
+                  sim:
+                    type: openai
+                    base_url: http://127.0.0.1:%d/v1
+                models:
+                  chat:
+                    provider: sim
+                """.formatted(upstream.port()));
+        server = Instance.start(config, data, TwoInstancesIT.freePort(), Map.of("FUNDAMENT_BOOTSTRAP_KEY", ADMIN));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+
+    @Test
+    void everyAnswerHasItsLedgerEntryAfterSigkill() throws Exception {
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger sequence = new AtomicInteger();
+        CountDownLatch enough = new CountDownLatch(300);
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        for (int c = 0; c < 16; c++) {
+            clients.submit(() -> {
+                while (running.get()) {
+                    String id = "kill-" + sequence.incrementAndGet();
+                    try {
+                        HttpResponse<String> r = server.post("/v1/chat/completions", ADMIN, "{\"model\":\"chat\","
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + id + "\"}]}", id);
+                        if (r.statusCode() == 200 && r.body().endsWith("}")) {
+                            answered.add(id);
+                            enough.countDown();
+                        }
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+        }
+        assertThat(enough.await(60, TimeUnit.SECONDS)).as("300 answers within a minute").isTrue();
+        server.process.destroyForcibly();
+        assertThat(server.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        running.set(false);
+        clients.shutdown();
+        clients.awaitTermination(30, TimeUnit.SECONDS);
+
+        Set<String> recorded = new HashSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.toAbsolutePath() + "/fundament", "fundament", "");
+             PreparedStatement ps = c.prepareStatement("SELECT request_id FROM ledger");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                recorded.add(rs.getString(1));
+            }
+        }
+        assertThat(answered).hasSizeGreaterThanOrEqualTo(300);
+        assertThat(recorded).as("ledger entries for every answered request").containsAll(answered);
+        assertThat(server.process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+    }
+}
