@@ -62,7 +62,7 @@ public final class ConfigLoader {
             tree = JsonNodeFactory.instance.objectNode();
         }
         if (!tree.isObject()) {
-            throw new ConfigException(source, List.of(new ConfigProblem("", "the file must be a mapping with keys server, storage, identity, limits, pricing, roi, providers, models")));
+            throw new ConfigException(source, List.of(new ConfigProblem("", "the file must be a mapping with keys server, storage, identity, limits, budgets, pricing, roi, providers, models")));
         }
         return compile((ObjectNode) tree, source, env);
     }

@@ -44,6 +44,7 @@ final class ConfigValidator {
         storage(spec.storage());
         limits(spec, spec.limits());
         pricing(spec.pricing());
+        budgets(spec);
         spec.identity().teams().forEach((id, team) -> team(spec, id, team));
         return secrets;
     }
@@ -100,6 +101,39 @@ final class ConfigValidator {
             }
             rate("limits.models." + model, rate);
         });
+    }
+
+    private void budgets(FundamentSpec spec) {
+        BudgetsSpec b = spec.budgets();
+        b.teams().forEach((team, budget) -> {
+            if (!spec.identity().teams().containsKey(team)) {
+                problem("budgets.teams." + team, "unknown team '" + team + "'; teams are defined under identity.teams: "
+                        + String.join(", ", spec.identity().teams().keySet()));
+            }
+            budget("budgets.teams." + team, budget);
+        });
+        b.users().forEach((user, budget) -> budget("budgets.users." + user, budget));
+        b.keys().forEach((key, budget) -> {
+            if (!key.startsWith("fk-")) {
+                problem("budgets.keys." + key, "name a key by its prefix as the admin API lists it, such as fk-AbC123xyz");
+            }
+            budget("budgets.keys." + key, budget);
+        });
+    }
+
+    private void budget(String path, BudgetsSpec.BudgetSpec budget) {
+        if (budget == null) {
+            return;
+        }
+        if (budget.daily() == null && budget.monthly() == null) {
+            problem(path, "give daily, monthly or both");
+        }
+        if (budget.daily() != null && budget.daily() <= 0) {
+            problem(path + ".daily", "must be above zero");
+        }
+        if (budget.monthly() != null && budget.monthly() <= 0) {
+            problem(path + ".monthly", "must be above zero");
+        }
     }
 
     private void pricing(PricingSpec pricing) {

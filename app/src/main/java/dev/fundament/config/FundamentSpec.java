@@ -9,16 +9,18 @@ import java.util.Map;
  * @param storage   where durable state lives
  * @param identity  anonymous access and the organisation's teams
  * @param limits    rate limits per key, user, team and model
+ * @param budgets   daily and monthly spending caps per team, user and key
  * @param pricing   token prices per provider model, for the ledger and budgets
  * @param roi       minutes saved per use case, for the ROI report
  * @param providers upstreams by name; a provider named {@code local} (in-process models) is always added
  * @param models    public model names by name
  */
 public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec identity, LimitsSpec limits,
-                            PricingSpec pricing, RoiSpec roi, Map<String, ProviderSpec> providers,
+                            BudgetsSpec budgets, PricingSpec pricing, RoiSpec roi, Map<String, ProviderSpec> providers,
                             Map<String, ModelSpec> models) {
 
     public FundamentSpec {
+        budgets = budgets != null ? budgets : BudgetsSpec.DEFAULTS;
         pricing = pricing != null ? pricing : PricingSpec.DEFAULTS;
         roi = roi != null ? roi : RoiSpec.DEFAULTS;
         limits = limits != null ? limits : LimitsSpec.DEFAULTS;

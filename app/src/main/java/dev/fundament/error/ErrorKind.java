@@ -27,6 +27,7 @@ public enum ErrorKind {
     UNAUTHENTICATED(401, "invalid_request_error", "invalid_api_key", false, Level.DEBUG),
     PERMISSION_DENIED(403, "permission_error", "permission_denied", false, Level.DEBUG),
     MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed", false, Level.DEBUG),
+    BUDGET_EXHAUSTED(429, "insufficient_quota", "insufficient_quota", false, Level.INFO),
     LIMIT_EXCEEDED(429, "rate_limit_error", "rate_limit_exceeded", false, Level.DEBUG),
     CONFLICT(409, "invalid_request_error", "conflict", false, Level.DEBUG),
 

@@ -8,6 +8,7 @@ import dev.fundament.inference.Message;
 import dev.fundament.identity.ModelAccess;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.TargetLoop;
+import dev.fundament.usage.BudgetGuard;
 import dev.fundament.usage.RateLimiter;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +17,7 @@ import jakarta.inject.Inject;
 
 /**
  * The path of every chat completion, in order: plan the route (and check the caller may use that
- * model; the caller was authenticated at the edge), reserve its share of the rate limits, call the
+ * model; the caller was authenticated at the edge), hold its share of the rate limits and budgets, call the
  * targets (falling back as the route allows), then settle: limits, the ledger entry (the answer
  * waits for it) and the listeners. Later
  * capabilities slot in as named steps here (input guardrails and the budget hold before the call,
@@ -30,10 +31,12 @@ public class ChatPipeline {
     private final ModelAccess access;
     private final RateLimiter limiter;
     private final Settlement settlement;
+    private final BudgetGuard budgets;
 
     @Inject
     public ChatPipeline(GatewayRuntime runtime, Listeners listeners, ModelAccess access, RateLimiter limiter,
-                        Settlement settlement) {
+                        Settlement settlement, BudgetGuard budgets) {
+        this.budgets = budgets;
         this.runtime = runtime;
         this.listeners = listeners;
         this.access = access;
@@ -43,23 +46,19 @@ public class ChatPipeline {
 
     public Uni<ChatResult> complete(RequestContext ctx, ChatRequest request) {
         ctx.model(request.model(), false);
-        RateLimiter.Reservation[] held = {null};
+        Holds holds = new Holds();
         return Uni.createFrom().deferred(() -> {
                     Route route = plan(ctx);
-                    return limiter.reserve(ctx.principal(), route.name(), estimate(request))
-                            .onItem().transformToUni(reservation -> {
-                                held[0] = reservation;
-                                ctx.responseHeaders(reservation.headers());
-                                return TargetLoop.call(route, ctx::attempt, (target, i) ->
-                                        target.provider().chat().orElseThrow().chat(target.upstreamModel(), request));
-                            });
+                    return admit(ctx, route, request, holds).onItem().transformToUni(admitted ->
+                            TargetLoop.call(route, ctx::attempt, (target, i) ->
+                                    target.provider().chat().orElseThrow().chat(target.upstreamModel(), request)));
                 })
                 .onItem().call(result -> {
                     ctx.usage(result.usage());
-                    return settlement.success(ctx, held[0]);
+                    return settlement.success(ctx, holds);
                 })
-                .onFailure().call(f -> settlement.failure(ctx, held[0], f))
-                .onCancellation().invoke(() -> settlement.cancel(ctx, held[0]));
+                .onFailure().call(f -> settlement.failure(ctx, holds, f))
+                .onCancellation().invoke(() -> settlement.cancel(ctx, holds));
     }
 
     /**
@@ -71,16 +70,13 @@ public class ChatPipeline {
     public Multi<ChatChunk> stream(RequestContext ctx, ChatRequest request) {
         ctx.model(request.model(), true);
         StreamUsage usage = new StreamUsage(request);
-        RateLimiter.Reservation[] held = {null};
+        Holds holds = new Holds();
         return Multi.createFrom().deferred(() -> {
                     Route route = plan(ctx);
-                    return Multi.createFrom().uni(limiter.reserve(ctx.principal(), route.name(), estimate(request)))
-                            .onItem().transformToMultiAndConcatenate(reservation -> {
-                                held[0] = reservation;
-                                ctx.responseHeaders(reservation.headers());
-                                return TargetLoop.stream(route, ctx::attempt, (target, i) ->
-                                        target.provider().chat().orElseThrow().stream(target.upstreamModel(), request));
-                            });
+                    return Multi.createFrom().uni(admit(ctx, route, request, holds))
+                            .onItem().transformToMultiAndConcatenate(admitted ->
+                                    TargetLoop.stream(route, ctx::attempt, (target, i) ->
+                                            target.provider().chat().orElseThrow().stream(target.upstreamModel(), request)));
                 })
                 .onItem().invoke(chunk -> {
                     if (ctx.firstTokenNanos() == 0) {
@@ -95,16 +91,39 @@ public class ChatPipeline {
                         ? Multi.createFrom().item(usage.closingChunk()) : Multi.createFrom().empty())
                 .onCompletion().call(() -> {
                     ctx.usage(usage.total());
-                    return settlement.success(ctx, held[0]);
+                    return settlement.success(ctx, holds);
                 })
                 .onFailure().call(f -> {
                     ctx.usage(usage.total());
-                    return settlement.failure(ctx, held[0], f);
+                    return settlement.failure(ctx, holds, f);
                 })
                 .onCancellation().invoke(() -> {
                     ctx.usage(usage.total());
-                    settlement.cancel(ctx, held[0]);
+                    settlement.cancel(ctx, holds);
                 });
+    }
+
+    /** Rate limits, then budgets: the request's share of each is held until it settles. */
+    private Uni<Boolean> admit(RequestContext ctx, Route route, ChatRequest request, Holds holds) {
+        return limiter.reserve(ctx.principal(), route.name(), estimate(request))
+                .onItem().transformToUni(reservation -> {
+                    holds.reservation = reservation;
+                    ctx.responseHeaders(reservation.headers());
+                    return budgets.hold(ctx.principal(), settlement.worstCaseMicros(route, generousEstimate(request)));
+                })
+                .onItem().transform(budget -> {
+                    holds.budget = budget;
+                    return true;
+                });
+    }
+
+    /** For budgets: two characters a token, and 4,096 completion tokens when max_tokens is not given. */
+    static long generousEstimate(ChatRequest request) {
+        long chars = 0;
+        for (Message m : request.messages()) {
+            chars += m.text().length();
+        }
+        return (chars + 1) / 2 + (request.maxTokens() != null ? request.maxTokens() : 4096);
     }
 
     /** The token reservation: a rough prompt count (four characters a token) plus the completion allowance. */

@@ -5,7 +5,8 @@ import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
 import dev.fundament.usage.Ledger;
 import dev.fundament.usage.LedgerEntry;
-import dev.fundament.usage.RateLimiter;
+import dev.fundament.routing.Route;
+import dev.fundament.routing.Target;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,8 +14,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The last step of every request, whatever its outcome: settle the limit reservation with the real
- * usage, write the ledger entry (the response waits for it), and tell the listeners. Exactly once per
+ * The last step of every request, whatever its outcome: settle the limit reservation and the budget
+ * hold with the real usage and cost, write the ledger entry (the response waits for it), and tell the
+ * listeners. Exactly once per
  * request that reached the pipeline.
  */
 @ApplicationScoped
@@ -35,32 +37,50 @@ public class Settlement {
     }
 
     /** @return completes when the ledger entry is committed */
-    Uni<Void> success(RequestContext ctx, RateLimiter.Reservation reservation) {
-        settle(ctx, reservation);
+    Uni<Void> success(RequestContext ctx, Holds holds) {
+        LedgerEntry entry = entry(ctx, 200);
+        settle(ctx, holds, entry);
         listeners.success(ctx);
-        return ledger.record(entry(ctx, 200));
+        return ledger.record(entry);
     }
 
     /** @return completes (never fails) when the ledger entry is committed */
-    Uni<Void> failure(RequestContext ctx, RateLimiter.Reservation reservation, Throwable f) {
+    Uni<Void> failure(RequestContext ctx, Holds holds, Throwable f) {
         ctx.failure(f instanceof GatewayException g ? g
                 : new GatewayException(ErrorKind.INTERNAL, "Internal error (" + f.getClass().getSimpleName() + ")."));
-        settle(ctx, reservation);
+        LedgerEntry entry = entry(ctx, ctx.failure().kind().status());
+        settle(ctx, holds, entry);
         listeners.failure(ctx);
-        return ledger.record(entry(ctx, ctx.failure().kind().status())).onFailure().recoverWithNull();
+        return ledger.record(entry).onFailure().recoverWithNull();
     }
 
     /** The caller is gone: nothing waits, but the entry is still written. */
-    void cancel(RequestContext ctx, RateLimiter.Reservation reservation) {
+    void cancel(RequestContext ctx, Holds holds) {
         ctx.cancelled(true);
-        settle(ctx, reservation);
+        LedgerEntry entry = entry(ctx, CLIENT_CLOSED);
+        settle(ctx, holds, entry);
         listeners.cancel(ctx);
-        ledger.record(entry(ctx, CLIENT_CLOSED)).subscribe().with(ok -> { }, failure -> { });
+        ledger.record(entry).subscribe().with(ok -> { }, failure -> { });
     }
 
-    private static void settle(RequestContext ctx, RateLimiter.Reservation reservation) {
-        if (reservation != null) {
-            reservation.settle(ctx.usage().totalTokens());
+    /**
+     * The most a request can cost on its route: every token of a generous estimate (two characters a
+     * token, plus the completion allowance) at the dearest price among the route's targets.
+     */
+    long worstCaseMicros(Route route, long tokens) {
+        long worst = 0;
+        for (Target t : route.targets()) {
+            worst = Math.max(worst, ledger.pricing().maxCostMicros(t.provider().name(), t.upstreamModel(), tokens));
+        }
+        return worst;
+    }
+
+    private static void settle(RequestContext ctx, Holds holds, LedgerEntry entry) {
+        if (holds.reservation != null) {
+            holds.reservation.settle(ctx.usage().totalTokens());
+        }
+        if (holds.budget != null) {
+            holds.budget.settle(entry.costMicros());
         }
     }
 

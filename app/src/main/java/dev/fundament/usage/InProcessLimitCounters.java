@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Counters in this process's memory: exact for one instance. One lock guards all counters; the
  * critical section is a few map operations, far shorter than anything else a request does.
- * Counters of windows older than the current one are dropped as windows pass.
+ * Rate counters of windows older than the current one are dropped as windows pass; budget counters
+ * (one per scope and day or month) are few and stay.
  */
 public final class InProcessLimitCounters implements LimitCounters {
 
@@ -24,7 +25,7 @@ public final class InProcessLimitCounters implements LimitCounters {
     public Uni<Void> adjust(List<Charge> charges) {
         synchronized (counters) {
             for (Charge c : charges) {
-                counters.computeIfAbsent(c.counter(), k -> new long[1])[0] += c.amount();
+                counters.computeIfAbsent(c.counter(), k -> new long[] {c.base()})[0] += c.amount();
             }
         }
         return Uni.createFrom().voidItem();
@@ -37,7 +38,7 @@ public final class InProcessLimitCounters implements LimitCounters {
             for (int i = 0; i < charges.size(); i++) {
                 Charge c = charges.get(i);
                 long[] value = counters.get(c.counter());
-                long now = value == null ? 0 : value[0];
+                long now = value == null ? c.base() : value[0];
                 if (now + c.amount() > c.limit()) {
                     long[] rejected = new long[charges.size()];
                     rejected[i] = now;
@@ -57,10 +58,13 @@ public final class InProcessLimitCounters implements LimitCounters {
         if (charges.isEmpty()) {
             return;
         }
+        if (!charges.getFirst().counter().startsWith("rl:")) {
+            return;
+        }
         long window = RateWindows.windowOf(charges.getFirst().counter());
         if (window > currentWindow) {
             currentWindow = window;
-            counters.keySet().removeIf(name -> RateWindows.windowOf(name) < window - 1);
+            counters.keySet().removeIf(name -> name.startsWith("rl:") && RateWindows.windowOf(name) < window - 1);
         }
     }
 }

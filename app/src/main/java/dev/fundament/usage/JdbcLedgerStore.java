@@ -127,6 +127,31 @@ public final class JdbcLedgerStore implements LedgerStore {
     }
 
     @Override
+    public List<LedgerEntry> findByRequestId(String requestId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM ledger WHERE request_id = ? ORDER BY created_at")) {
+            ps.setString(1, requestId);
+            List<LedgerEntry> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LedgerEntry(rs.getString("id"), rs.getString("request_id"),
+                            rs.getTimestamp("created_at").toInstant(), rs.getString("subject"), rs.getString("team"),
+                            rs.getString("key_id"), rs.getString("key_prefix"), rs.getString("use_case"),
+                            rs.getString("operation"), rs.getString("model"), rs.getString("provider"),
+                            rs.getString("upstream_model"), rs.getInt("input_tokens"), rs.getInt("output_tokens"),
+                            rs.getInt("cached_tokens"), rs.getBoolean("estimated"), rs.getLong("cost_micros"),
+                            rs.getString("currency"), rs.getInt("latency_ms"), rs.getInt("status"), rs.getString("error_code"),
+                            rs.getBoolean("stream"), rs.getBoolean("cancelled"), rs.getBoolean("cache_hit"),
+                            rs.getString("config_hash")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the ledger", e);
+        }
+    }
+
+    @Override
     public int countByRequestId(String requestId) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ledger WHERE request_id = ?")) {

@@ -22,6 +22,9 @@ public interface LedgerStore {
     /** @return how many entries carry this request id (tests and crash recovery) */
     int countByRequestId(String requestId);
 
+    /** @return the entries that carry this request id */
+    List<LedgerEntry> findByRequestId(String requestId);
+
     /** What a report groups by. */
     enum Dimension {
         TEAM("team"), USER("subject"), KEY("key_prefix"), MODEL("model"), TAG("use_case"), DAY("usage_day");

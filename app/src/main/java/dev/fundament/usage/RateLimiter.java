@@ -55,6 +55,11 @@ public class RateLimiter {
         return new InProcessLimitCounters();
     }
 
+    /** @return the counters, shared with the budgets */
+    LimitCounters counters() {
+        return counters;
+    }
+
     void close(@Observes ShutdownEvent event) {
         counters.close();
     }

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Counters in Redis, shared by every instance. One Lua script checks all of a request's counters and
  * adds to them, or to none, atomically in Redis, so a limit is exact however many instances admit
- * requests at once. Keys expire two minutes after their window's last use. Counters of one request
+ * requests at once. Each key expires its charge's TTL after its last change; a missing key starts at
+ * its charge's base. Counters of one request
  * must live on one Redis node (plain Redis or a primary with replicas, not a cluster).
  */
 public final class RedisLimitCounters implements LimitCounters {
@@ -21,7 +22,7 @@ public final class RedisLimitCounters implements LimitCounters {
             local n = #KEYS
             local totals = {}
             for i = 1, n do
-              local now = tonumber(redis.call('GET', KEYS[i]) or '0')
+              local now = tonumber(redis.call('GET', KEYS[i]) or ARGV[3 * n + i])
               local amount = tonumber(ARGV[i])
               if now + amount > tonumber(ARGV[n + i]) then
                 return {0, i, now}
@@ -29,15 +30,15 @@ public final class RedisLimitCounters implements LimitCounters {
               totals[i] = now + amount
             end
             for i = 1, n do
-              redis.call('INCRBY', KEYS[i], ARGV[i])
-              redis.call('EXPIRE', KEYS[i], 120)
+              redis.call('SET', KEYS[i], totals[i], 'EX', ARGV[2 * n + i])
             end
             return {1, 0, unpack(totals)}
             """;
     private static final String ADJUST = """
-            for i = 1, #KEYS do
-              redis.call('INCRBY', KEYS[i], ARGV[i])
-              redis.call('EXPIRE', KEYS[i], 120)
+            local n = #KEYS
+            for i = 1, n do
+              local now = tonumber(redis.call('GET', KEYS[i]) or ARGV[3 * n + i])
+              redis.call('SET', KEYS[i], now + tonumber(ARGV[i]), 'EX', ARGV[2 * n + i])
             end
             return 1
             """;
@@ -54,7 +55,7 @@ public final class RedisLimitCounters implements LimitCounters {
 
     @Override
     public Uni<Admission> tryAcquire(List<Charge> charges) {
-        Request eval = script(ACQUIRE, charges, true);
+        Request eval = script(ACQUIRE, charges);
         return send(eval).onItem().transform(r -> {
             if (r.get(0).toInteger() == 1) {
                 long[] totals = new long[charges.size()];
@@ -75,10 +76,10 @@ public final class RedisLimitCounters implements LimitCounters {
         if (charges.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return send(script(ADJUST, charges, false)).replaceWithVoid();
+        return send(script(ADJUST, charges)).replaceWithVoid();
     }
 
-    private Request script(String lua, List<Charge> charges, boolean withLimits) {
+    private Request script(String lua, List<Charge> charges) {
         Request eval = Request.cmd(Command.EVAL).arg(lua).arg(charges.size());
         for (Charge c : charges) {
             eval.arg(prefix + c.counter());
@@ -86,10 +87,14 @@ public final class RedisLimitCounters implements LimitCounters {
         for (Charge c : charges) {
             eval.arg(c.amount());
         }
-        if (withLimits) {
-            for (Charge c : charges) {
-                eval.arg(c.limit());
-            }
+        for (Charge c : charges) {
+            eval.arg(c.limit());
+        }
+        for (Charge c : charges) {
+            eval.arg(c.ttlSeconds());
+        }
+        for (Charge c : charges) {
+            eval.arg(c.base());
         }
         return eval;
     }

@@ -32,6 +32,9 @@ class StreamingTest {
     @TestHTTPResource("/")
     URL base;
 
+    @jakarta.inject.Inject
+    dev.fundament.usage.Ledger ledger;
+
     private static Vertx vertx;
 
     @BeforeAll
@@ -83,7 +86,7 @@ class StreamingTest {
         client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(base.getPort())
                         .setURI("/v1/chat/completions").putHeader("Content-Type", "application/json")
                         .putHeader("Authorization", "Bearer " + Upstreams.ADMIN_KEY))
-                .compose(req -> req.send(Buffer.buffer(
+                .compose(req -> req.putHeader("x-request-id", "cancelled-stream-1").send(Buffer.buffer(
                         "{\"model\":\"slow-stream\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}")))
                 .onSuccess(resp -> {
                     resp.handler(b -> firstChunk.complete(null));
@@ -102,6 +105,16 @@ class StreamingTest {
         assertThat(cancelled).as("upstream stream closed after the client left").isTrue();
         assertThat(tookMs).as("time from client disconnect to upstream cancellation, ms").isLessThan(1_000);
         client.close();
+
+        // The half-finished stream is in the ledger, charged for what was generated.
+        assertThat(within(5_000, () -> ledger.store().countByRequestId("cancelled-stream-1") == 1)).isTrue();
+        var entry = ledger.store().findByRequestId("cancelled-stream-1").getFirst();
+        assertThat(entry.status()).isEqualTo(499);
+        assertThat(entry.cancelled()).isTrue();
+        assertThat(entry.stream()).isTrue();
+        assertThat(entry.outputTokens()).as("tokens generated before the client left").isPositive();
+        assertThat(entry.costMicros()).as("charged for them").isPositive();
+
     }
 
     @Test

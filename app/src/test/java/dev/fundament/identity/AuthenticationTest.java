@@ -177,7 +177,7 @@ class AuthenticationTest {
                 .body("error.message", containsString("'expires_at'"));
         given()
                 .header("Authorization", "Bearer " + Upstreams.ADMIN_KEY).contentType("application/json")
-                .body("{\"name\":\"x\",\"team\":\"finance\"}").post("/admin/v1/keys").then().statusCode(400)
+                .body("{\"name\":\"x\",\"team\":\"treasury\"}").post("/admin/v1/keys").then().statusCode(400)
                 .body("error.param", equalTo("team")).body("error.message", containsString("identity.teams"));
     }
 }

@@ -89,11 +89,16 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     frugal: {}
                     marketing: {}
                     finance: {}
+                    budgeted: {}
+                budgets:
+                  teams:
+                    budgeted: {daily: 10}
                 pricing:
                   currency: EUR
                   models:
                     sim/sim-model: {input_per_million: 0.15, output_per_million: 0.60}
                     sim/reporting-model: {input_per_million: 1000, output_per_million: 2000}
+                    sim-slow/slow-stream: {input_per_million: 1000, output_per_million: 1000}
                 roi:
                   hourly_rate: 40
                   use_cases:

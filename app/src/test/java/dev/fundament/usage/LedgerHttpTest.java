@@ -92,6 +92,23 @@ class LedgerHttpTest {
     }
 
     @Test
+    void anExhaustedBudgetAnswersInsufficientQuota() {
+        String key = key("budgeted", "");
+        // worst case: (prompt + 10,000 completion tokens) × 2,000 EUR per million ≈ 20 EUR > the 10 EUR daily cap
+        given().header("Authorization", "Bearer " + key).contentType("application/json")
+                .body("{\"model\":\"reporting\",\"max_tokens\":10000,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .post("/v1/chat/completions").then().statusCode(429)
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .body("error.type", equalTo("insufficient_quota"))
+                .body("error.code", equalTo("insufficient_quota"))
+                .body("error.message", containsString("daily budget of team 'budgeted' (10.00 EUR)"))
+                .body("error.message", containsString("resets at"));
+        given().header("Authorization", "Bearer " + key).contentType("application/json")
+                .body("{\"model\":\"reporting\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+    }
+
+    @Test
     void badReportQueriesNameEachParameter() {
         given().get("/admin/v1/usage?group_by=colour&from=yesterday&format=xml").then().statusCode(400)
                 .body("error.param", equalTo("group_by"))

@@ -66,5 +66,6 @@ abstract class LedgerStoreContract {
         store.insert(List.of(e));
         assertThat(store.countByRequestId(e.requestId())).isEqualTo(1);
         assertThat(store.countByRequestId("unknown")).isZero();
+        assertThat(store.findByRequestId(e.requestId())).containsExactly(e);
     }
 }

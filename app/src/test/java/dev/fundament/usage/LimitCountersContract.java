@@ -77,6 +77,18 @@ abstract class LimitCountersContract {
     }
 
     @Test
+    void aMissingCounterStartsAtItsBase() {
+        String c = "bg:day:" + id + ":team:sales";
+        Admission a = counters.tryAcquire(List.of(new Charge(c, 100, 1_000, 3_600, 850))).await().atMost(Duration.ofSeconds(5));
+        assertThat(a.totals()[0]).isEqualTo(950);
+        Admission refused = counters.tryAcquire(List.of(new Charge(c, 100, 1_000, 3_600, 0))).await().atMost(Duration.ofSeconds(5));
+        assertThat(refused.admitted()).as("the base applies only to a missing counter").isFalse();
+        counters.adjust(List.of(new Charge(c + ":other", 5, 1_000, 3_600, 40))).await().atMost(Duration.ofSeconds(5));
+        assertThat(counters.tryAcquire(List.of(new Charge(c + ":other", 0, 1_000, 3_600, 0))).await()
+                .atMost(Duration.ofSeconds(5)).totals()[0]).isEqualTo(45);
+    }
+
+    @Test
     void exactUnderConcurrency() throws Exception {
         String c = counter("requests");
         int limit = 50;
