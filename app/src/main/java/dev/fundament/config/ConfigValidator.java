@@ -46,7 +46,29 @@ final class ConfigValidator {
         pricing(spec.pricing());
         budgets(spec);
         spec.identity().teams().forEach((id, team) -> team(spec, id, team));
+        sso(spec.identity().sso());
         return secrets;
+    }
+
+    private static final java.util.Set<String> ROLES = java.util.Set.of("admin", "team-admin", "auditor", "user");
+
+    private void sso(IdentitySpec.SsoSpec sso) {
+        if (sso == null) {
+            return;
+        }
+        if (sso.jwksUrl() != null) {
+            checkUrl("identity.sso.jwks_url", sso.jwksUrl());
+        }
+        if (!ROLES.contains(sso.defaultRole())) {
+            problem("identity.sso.default_role", "unknown role '" + sso.defaultRole() + "'; roles are " + String.join(", ",
+                    new java.util.TreeSet<>(ROLES)));
+        }
+        sso.roleMapping().forEach((group, role) -> {
+            if (!ROLES.contains(role)) {
+                problem("identity.sso.role_mapping." + group, "unknown role '" + role + "'; roles are "
+                        + String.join(", ", new java.util.TreeSet<>(ROLES)));
+            }
+        });
     }
 
     private void storage(StorageSpec s) {

@@ -18,6 +18,8 @@ import java.util.Optional;
  * Turns a request's credentials into a {@link Principal}.
  *
  * <p>Credentials are {@code Authorization: Bearer <key>} or, for Azure-style clients, {@code api-key}.
+ * With {@code identity.sso} configured, a bearer JWT from the company's identity provider works too
+ * ({@link TokenVerifier}); verified tokens are cached by hash until they expire (at most five minutes).
  * Looked-up keys are cached for a few seconds so the hot path does no database read; the cache holds
  * keys by hash, never the key, and {@link KeyService} evicts a key the moment it is revoked or rotated,
  * so a revoked key stops working at once on this instance (other instances within
@@ -34,18 +36,28 @@ public class Authenticator {
     private final ApiKeyStore store;
     private final boolean anonymous;
     private final Clock clock;
+    private final TokenVerifier tokens;
     private final Cache<String, Optional<ApiKey>> cache = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS)).build();
+    private final Cache<String, TokenVerifier.Verified> verifiedTokens = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
 
     @Inject
     public Authenticator(ApiKeyStore store, Configuration configuration) {
-        this(store, configuration.spec().identity().anonymous(), Clock.systemUTC());
+        this(store, configuration.spec().identity().anonymous(), Clock.systemUTC(),
+                configuration.spec().identity().sso() == null ? null
+                        : new TokenVerifier(configuration.spec().identity().sso(), configuration.spec().identity().teams().keySet()));
     }
 
     Authenticator(ApiKeyStore store, boolean anonymous, Clock clock) {
+        this(store, anonymous, clock, null);
+    }
+
+    Authenticator(ApiKeyStore store, boolean anonymous, Clock clock, TokenVerifier tokens) {
         this.store = store;
         this.anonymous = anonymous;
         this.clock = clock;
+        this.tokens = tokens;
     }
 
     /**
@@ -59,6 +71,9 @@ public class Authenticator {
                     "Missing credentials: send your Fundament key as 'Authorization: Bearer <key>'."));
         }
         String hash = KeyMaterial.hash(key);
+        if (isToken(key)) {
+            return Uni.createFrom().item(() -> verifyToken(key, hash)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
         Optional<ApiKey> cached = cache.getIfPresent(hash);
         if (cached != null) {
             return Uni.createFrom().item(() -> check(cached));
@@ -82,8 +97,27 @@ public class Authenticator {
             }
             throw unauthenticated("Missing credentials: send your Fundament key as 'Authorization: Bearer <key>'.");
         }
-        Optional<ApiKey> cached = cache.getIfPresent(KeyMaterial.hash(key));
+        String hash = KeyMaterial.hash(key);
+        if (isToken(key)) {
+            TokenVerifier.Verified verified = verifiedTokens.getIfPresent(hash);
+            return verified != null && verified.expiresAtMillis() > clock.millis() ? verified.principal() : null;
+        }
+        Optional<ApiKey> cached = cache.getIfPresent(hash);
         return cached == null ? null : check(cached);
+    }
+
+    /** A JWT has three dot-separated parts; Fundament keys start {@code fk-} and have none. */
+    private boolean isToken(String credential) {
+        return tokens != null && !credential.startsWith(KeyMaterial.SCHEME) && credential.chars().filter(c -> c == '.').count() == 2;
+    }
+
+    private Principal verifyToken(String token, String hash) {
+        TokenVerifier.Verified verified = verifiedTokens.getIfPresent(hash);
+        if (verified == null || verified.expiresAtMillis() <= clock.millis()) {
+            verified = tokens.verify(token);
+            verifiedTokens.put(hash, verified);
+        }
+        return verified.principal();
     }
 
     /** Drops a key from the cache; the next request reads the store. */

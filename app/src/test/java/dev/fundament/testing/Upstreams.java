@@ -33,6 +33,10 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     private static HttpServer rejectsCredentials;
     private static HttpServer anthropic;
     private static HttpServer recorder;
+    private static HttpServer jwksServer;
+    /** The key set the test identity provider publishes; tests swap it to rotate keys. */
+    public static final java.util.concurrent.atomic.AtomicReference<String> JWKS = new java.util.concurrent.atomic.AtomicReference<>();
+    public static final String ISSUER = "https://login.fundament.test/realms/company";
     /** What the recording upstream last received: method, URI and headers. */
     public static volatile io.vertx.core.MultiMap recordedHeaders;
     public static volatile String recordedUri;
@@ -77,10 +81,23 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     + "\"message\":{\"role\":\"assistant\",\"content\":\"Hallo aus Azure\"},\"finish_reason\":\"stop\"}],"
                     + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}");
         })).listen(0, "127.0.0.1"));
+        jwksServer = await(vertx.createHttpServer().requestHandler(req -> req.response()
+                .putHeader("Content-Type", "application/json").end(JWKS.get() == null ? "{\"keys\":[]}" : JWKS.get()))
+                .listen(0, "127.0.0.1"));
         String yaml = """
                 server:
                   max_body_size: 64KiB
                 identity:
+                  sso:
+                    issuer: https://login.fundament.test/realms/company
+                    jwks_url: http://127.0.0.1:%d/certs
+                    audience: fundament
+                    user_claim: preferred_username
+                    team_claim: groups
+                    roles_claim: realm_access.roles
+                    role_mapping:
+                      fundament-admins: admin
+                      sales-leads: team-admin
                   teams:
                     sales: {}
                     hr:
@@ -201,7 +218,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                         model: first-choice
                       - provider: sim
                         model: second-choice
-                """.formatted(url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
+                """.formatted(jwksServer.actualPort(), url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
                 url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort());
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");
