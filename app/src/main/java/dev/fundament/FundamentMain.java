@@ -19,6 +19,7 @@ import java.util.List;
  * fundament serve    [--port 8080] [--host 127.0.0.1] [--config FILE] [--data DIR]
  * fundament simulate --port P [simulator options]
  * fundament check    [--config FILE]
+ * fundament keys|limits|usage …   (admin API client, see {@link dev.fundament.cli.AdminCli})
  * </pre>
  *
  * {@code serve} validates the configuration before the server starts, so a broken file ends with every
@@ -37,6 +38,8 @@ public class FundamentMain implements QuarkusApplication {
             case "serve" -> serve(rest);
             case "check" -> System.exit(check(rest));
             case "simulate" -> dev.fundament.simulator.Simulator.main(rest);
+            case "keys", "limits", "usage" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
+                    System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(help());
             default -> {
                 System.err.println("Unknown command '" + command + "'.\n\n" + help());
@@ -123,7 +126,8 @@ public class FundamentMain implements QuarkusApplication {
                                      [--output-tokens uniform:20-200] [--error-rate 0.0]
                                      [--rate-limit-rate 0.0] [--fail-after-chunks N] [--seed N]
                       Run an OpenAI-compatible model simulator for load tests, at no token cost.
-                """;
+
+                """ + dev.fundament.cli.AdminCli.help();
     }
 
     /** Options of {@code serve} and {@code check}. */

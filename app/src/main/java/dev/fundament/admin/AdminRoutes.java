@@ -9,6 +9,7 @@ import dev.fundament.identity.Authenticator;
 import dev.fundament.identity.KeyService;
 import dev.fundament.identity.Principal;
 import dev.fundament.identity.StoreException;
+import dev.fundament.usage.RateLimits;
 import dev.fundament.usage.UsageReports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -25,7 +26,9 @@ import java.util.concurrent.Callable;
  * ({@code ?team=} filters), {@code GET /{id}} shows, {@code POST /{id}/rotate} replaces,
  * {@code DELETE /{id}} revokes. {@code /admin/v1/usage?group_by=team|user|key|model|tag|day&from=&to=
  * &team=&format=json|csv} reports the ledger; {@code /admin/v1/usage/roi} weighs time saved against
- * cost per use case. Store work runs on a worker thread.
+ * cost per use case. {@code /admin/v1/limits} lists admin-set rate limits beside fundament.yaml's;
+ * {@code PUT} and {@code DELETE /admin/v1/limits/{key|user|team|model}/{id}} set and remove one.
+ * Store work runs on a worker thread.
  */
 @ApplicationScoped
 public class AdminRoutes {
@@ -33,16 +36,19 @@ public class AdminRoutes {
     private static final String KEYS = "/admin/v1/keys";
     private static final String USAGE = "/admin/v1/usage";
     private static final String ROI = "/admin/v1/usage/roi";
+    private static final String LIMITS = "/admin/v1/limits";
     private static final long MAX_BODY = 64 * 1024;
 
     private final KeyService keys;
     private final UsageReports reports;
+    private final RateLimits limits;
     private final AuthenticationHandler authentication;
 
     @Inject
-    public AdminRoutes(KeyService keys, UsageReports reports, Authenticator authenticator) {
+    public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, Authenticator authenticator) {
         this.keys = keys;
         this.reports = reports;
+        this.limits = limits;
         this.authentication = new AuthenticationHandler(authenticator);
     }
 
@@ -86,6 +92,10 @@ public class AdminRoutes {
             usage(rc, actor, path.equals(ROI));
             return;
         }
+        if (path.equals(LIMITS) || path.startsWith(LIMITS + "/")) {
+            limits(rc, actor, path, method);
+            return;
+        }
         if (path.startsWith(KEYS + "/")) {
             String rest = path.substring(KEYS.length() + 1);
             if (rest.endsWith("/rotate") && method == HttpMethod.POST) {
@@ -104,7 +114,36 @@ public class AdminRoutes {
             return;
         }
         ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Unknown admin path '" + path
-                + "'. The admin API serves " + KEYS + ", " + USAGE + " and " + ROI + "."));
+                + "'. The admin API serves " + KEYS + ", " + LIMITS + ", " + USAGE + " and " + ROI + "."));
+    }
+
+    private void limits(RoutingContext rc, Principal actor, String path, HttpMethod method) {
+        if (path.equals(LIMITS)) {
+            if (method == HttpMethod.GET) {
+                blocking(rc, 200, () -> LimitJson.list(limits.list(actor), limits.configured()));
+            } else {
+                notAllowed(rc, "GET");
+            }
+            return;
+        }
+        String[] parts = path.substring(LIMITS.length() + 1).split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Limits live at "
+                    + LIMITS + "/{key|user|team|model}/{id}, such as " + LIMITS + "/team/sales."));
+            return;
+        }
+        if (method == HttpMethod.PUT) {
+            JsonNode body = body(rc);
+            blocking(rc, 200, () -> LimitJson.limit(limits.set(actor, parts[0], parts[1], LimitJson.request(body))));
+        } else if (method == HttpMethod.DELETE) {
+            blocking(rc, 200, () -> {
+                limits.clear(actor, parts[0], parts[1]);
+                return KeyJson.JSON.createObjectNode().put("object", "rate_limit.deleted").put("scope", parts[0])
+                        .put("subject", parts[1]).put("deleted", true);
+            });
+        } else {
+            notAllowed(rc, "PUT, DELETE");
+        }
     }
 
     private void usage(RoutingContext rc, Principal actor, boolean roi) {

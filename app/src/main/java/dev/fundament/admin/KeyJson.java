@@ -84,11 +84,7 @@ final class KeyJson {
             }
         }
         if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("Invalid key request: ");
-            for (int i = 0; i < problems.size(); i++) {
-                message.append(i == 0 ? "" : "; ").append('\'').append(problems.get(i)[0]).append("': ").append(problems.get(i)[1]);
-            }
-            throw new GatewayException(ErrorKind.INVALID_REQUEST, message.append('.').toString(), problems.getFirst()[0]);
+            throw invalid("Invalid key request: ", problems);
         }
         return new KeyRequest(name, team, roles, service != null && service.asBoolean(), subject,
                 new LinkedHashSet<>(strings(body, "allowed_models", new ArrayList<>())), metadata, expires);
@@ -128,6 +124,15 @@ final class KeyJson {
             }
         }
         return out;
+    }
+
+    /** One 400 naming every bad field, as {@code 'field': problem}; its {@code param} is the first. */
+    static GatewayException invalid(String lead, List<String[]> problems) {
+        StringBuilder message = new StringBuilder(lead);
+        for (int i = 0; i < problems.size(); i++) {
+            message.append(i == 0 ? "" : "; ").append('\'').append(problems.get(i)[0]).append("': ").append(problems.get(i)[1]);
+        }
+        return new GatewayException(ErrorKind.INVALID_REQUEST, message.append('.').toString(), problems.getFirst()[0]);
     }
 
     static ObjectNode key(ApiKey k, String plaintext) {

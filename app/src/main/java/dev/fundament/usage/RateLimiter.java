@@ -25,7 +25,8 @@ import java.util.Map;
  * against every limit that applies; if any would be exceeded, nothing is charged and the caller gets
  * 429 with {@code Retry-After} (seconds to the next window) and OpenAI's {@code x-ratelimit-*} headers.
  * After the call, {@link Reservation#settle} replaces the estimate by the real usage. With no limit
- * configured for a request, nothing is counted and nothing is awaited.
+ * configured for a request, nothing is counted and nothing is awaited. Which limits apply comes from
+ * {@link RateLimits}: fundament.yaml's, or the admin API's where one was set.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -33,16 +34,16 @@ public class RateLimiter {
     /** Tokens reserved for the answer when a request gives no max_tokens. */
     public static final int DEFAULT_COMPLETION_RESERVE = 1024;
 
-    private final LimitsSpec limits;
+    private final RateLimits limits;
     private final LimitCounters counters;
     private final Clock clock;
 
     @Inject
-    public RateLimiter(Configuration configuration, Vertx vertx) {
-        this(configuration.spec().limits(), counters(configuration, vertx), Clock.systemUTC());
+    public RateLimiter(Configuration configuration, RateLimits limits, Vertx vertx) {
+        this(limits, counters(configuration, vertx), Clock.systemUTC());
     }
 
-    RateLimiter(LimitsSpec limits, LimitCounters counters, Clock clock) {
+    RateLimiter(RateLimits limits, LimitCounters counters, Clock clock) {
         this.limits = limits;
         this.counters = counters;
         this.clock = clock;
@@ -73,11 +74,10 @@ public class RateLimiter {
         long window = RateWindows.window(now);
         List<Charge> charges = new ArrayList<>(8);
         List<String> kinds = new ArrayList<>(8);
-        add(charges, kinds, window, "key", principal.keyId(), limits.perKey(), estimatedTokens);
-        add(charges, kinds, window, "user", principal.subject(), limits.perUser(), estimatedTokens);
-        add(charges, kinds, window, "team", principal.team(), limits.teams().getOrDefault(
-                principal.team() == null ? "" : principal.team(), limits.perTeam()), estimatedTokens);
-        add(charges, kinds, window, "model", model, limits.models().getOrDefault(model, limits.perModel()), estimatedTokens);
+        add(charges, kinds, window, "key", principal.keyId(), estimatedTokens);
+        add(charges, kinds, window, "user", principal.subject(), estimatedTokens);
+        add(charges, kinds, window, "team", principal.team(), estimatedTokens);
+        add(charges, kinds, window, "model", model, estimatedTokens);
         if (charges.isEmpty()) {
             return Uni.createFrom().item(Reservation.NONE);
         }
@@ -89,11 +89,11 @@ public class RateLimiter {
         });
     }
 
-    private static void add(List<Charge> charges, List<String> kinds, long window, String scope, String id,
-                            LimitsSpec.RateSpec rate, long tokens) {
+    private void add(List<Charge> charges, List<String> kinds, long window, String scope, String id, long tokens) {
         if (id == null) {
             return;
         }
+        LimitsSpec.RateSpec rate = limits.of(scope, id);
         if (rate.requestsPerMinute() != null) {
             charges.add(new Charge(RateWindows.counter(window, scope, id, "requests"), 1, rate.requestsPerMinute()));
             kinds.add(scope + " requests");

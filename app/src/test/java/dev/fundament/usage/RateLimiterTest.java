@@ -8,6 +8,7 @@ import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
 import dev.fundament.identity.Principal;
 import dev.fundament.identity.Role;
+import dev.fundament.testing.Databases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +25,12 @@ class RateLimiterTest {
             "fk-ann", Map.of());
 
     private static RateLimiter limiter(LimitsSpec.RateSpec perKey, LimitsSpec.RateSpec perTeam) {
+        return new RateLimiter(limits(perKey, perTeam), new InProcessLimitCounters(), CLOCK);
+    }
+
+    private static RateLimits limits(LimitsSpec.RateSpec perKey, LimitsSpec.RateSpec perTeam) {
         LimitsSpec spec = new LimitsSpec(null, perKey, null, perTeam, null, null, null);
-        return new RateLimiter(spec, new InProcessLimitCounters(), CLOCK);
+        return new RateLimits(spec, new JdbcLimitStore(Databases.h2()), null, Set.of("sales"), Set.of("gpt"), CLOCK);
     }
 
     private static RateLimiter.Reservation reserve(RateLimiter limiter, long tokens) {
@@ -55,6 +60,23 @@ class RateLimiterTest {
         first.settle(150);
         first.settle(150);
         assertThat(reserve(limiter, 800).headers()).containsEntry("x-ratelimit-remaining-tokens", "50");
+    }
+
+    @Test
+    void anAdminSetLimitReplacesTheConfiguredOneForItsSubjectOnly() {
+        RateLimits limits = limits(null, new LimitsSpec.RateSpec(100, null));
+        RateLimiter limiter = new RateLimiter(limits, new InProcessLimitCounters(), CLOCK);
+        Principal admin = new Principal("root", false, null, Set.of(Role.ADMIN), Set.of(), null, null, Map.of());
+        limits.set(admin, "team", "sales", new LimitsSpec.RateSpec(1, null));
+        reserve(limiter, 10);
+        assertThatThrownBy(() -> reserve(limiter, 10)).hasMessageContaining("team requests per minute: limit 1");
+        assertThat(limits.of("team", "hr").requestsPerMinute()).isEqualTo(100);
+
+        limits.clear(admin, "team", "sales");
+        assertThat(reserve(limiter, 10).headers()).containsEntry("x-ratelimit-limit-requests", "100");
+        assertThatThrownBy(() -> limits.set(new Principal("u", false, "sales", Set.of(Role.TEAM_ADMIN), Set.of(), null,
+                null, Map.of()), "team", "sales", LimitsSpec.RateSpec.NONE))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
     }
 
     @Test
