@@ -29,14 +29,24 @@ public final class JdbcLedgerStore implements LedgerStore {
 
     @Override
     public void insert(List<LedgerEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            java.util.Set<String> stored = storedIds(c, entries);
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                int rows = 0;
                 for (LedgerEntry e : entries) {
-                    bind(ps, e);
-                    ps.addBatch();
+                    if (stored.add(e.id())) {
+                        bind(ps, e);
+                        ps.addBatch();
+                        rows++;
+                    }
                 }
-                ps.executeBatch();
+                if (rows > 0) {
+                    ps.executeBatch();
+                }
                 c.commit();
             } catch (SQLException ex) {
                 c.rollback();
@@ -47,6 +57,23 @@ public final class JdbcLedgerStore implements LedgerStore {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write " + entries.size() + " ledger entries", e);
         }
+    }
+
+    /** The ids of these entries that are stored already (a journal replay may offer them again). */
+    private static java.util.Set<String> storedIds(Connection c, List<LedgerEntry> entries) throws SQLException {
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        String marks = String.join(", ", java.util.Collections.nCopies(entries.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM ledger WHERE id IN (" + marks + ")")) {
+            for (int i = 0; i < entries.size(); i++) {
+                ps.setString(i + 1, entries.get(i).id());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+        }
+        return stored;
     }
 
     private static void bind(PreparedStatement ps, LedgerEntry e) throws SQLException {

@@ -4,13 +4,16 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Durable ledger storage. Blocking (JDBC); the {@link LedgerWriter} thread and report requests on
+ * Durable ledger storage. Blocking (JDBC); the {@link LedgerJournal}'s store thread and report requests on
  * worker threads call it. {@link JdbcLedgerStore} serves H2 and PostgreSQL; both pass
  * {@code LedgerStoreContract}.
  */
 public interface LedgerStore {
 
-    /** Stores the entries in one transaction; when this returns they are committed. */
+    /**
+     * Stores the entries in one transaction; when this returns they are committed. Entries whose id is
+     * stored already are skipped, so replaying the journal after a crash writes each entry once.
+     */
     void insert(List<LedgerEntry> entries);
 
     /** Totals grouped by one dimension, for days {@code from} to {@code to} inclusive (UTC). */
