@@ -21,8 +21,8 @@ import java.util.Optional;
  * With {@code identity.sso} configured, a bearer JWT from the company's identity provider works too
  * ({@link TokenVerifier}); verified tokens are cached by hash until they expire (at most five minutes).
  * Looked-up keys are cached for a few seconds so the hot path does no database read; the cache holds
- * keys by hash, never the key, and {@link KeyService} evicts a key the moment it is revoked or rotated,
- * so a revoked key stops working at once on this instance (other instances within
+ * keys by hash, never the key, and {@link KeyRevocations} evicts a key the moment it is revoked or
+ * rotated, here and, through Redis, on every other instance (without Redis, other instances within
  * {@value #CACHE_SECONDS} s). Expiry is checked on every request against the cached record. Key lookup
  * is by SHA-256 hash, and the found hash is compared again in constant time.
  *

@@ -37,18 +37,18 @@ public class KeyService {
     static final String ADMIN_KEY_FILE = "admin.key";
 
     private final ApiKeyStore store;
-    private final Authenticator authenticator;
+    private final KeyRevocations revocations;
     private final ModelAccess access;
     private final Clock clock;
 
     @Inject
-    public KeyService(ApiKeyStore store, Authenticator authenticator, ModelAccess access) {
-        this(store, authenticator, access, Clock.systemUTC());
+    public KeyService(ApiKeyStore store, KeyRevocations revocations, ModelAccess access) {
+        this(store, revocations, access, Clock.systemUTC());
     }
 
-    KeyService(ApiKeyStore store, Authenticator authenticator, ModelAccess access, Clock clock) {
+    KeyService(ApiKeyStore store, KeyRevocations revocations, ModelAccess access, Clock clock) {
         this.store = store;
-        this.authenticator = authenticator;
+        this.revocations = revocations;
         this.access = access;
         this.clock = clock;
     }
@@ -123,7 +123,7 @@ public class KeyService {
         if (!store.replace(old.id(), next, now)) {
             throw new GatewayException(ErrorKind.CONFLICT, "Key " + old.prefix() + "… is already revoked; create a new key.");
         }
-        authenticator.evict(old.hash());
+        revocations.revoked(old.hash());
         LOG.infof("Key %s rotated to %s by %s", old.prefix(), next.prefix(), actor.subject());
         return new Created(next, material.plaintext());
     }
@@ -133,7 +133,7 @@ public class KeyService {
         if (!store.revoke(id, clock.instant())) {
             throw new GatewayException(ErrorKind.CONFLICT, "Key " + key.prefix() + "… is already revoked.");
         }
-        authenticator.evict(key.hash());
+        revocations.revoked(key.hash());
         LOG.infof("Key %s revoked by %s", key.prefix(), actor.subject());
         return store.findById(id).orElseThrow();
     }

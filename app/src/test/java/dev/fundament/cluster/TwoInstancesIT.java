@@ -113,6 +113,24 @@ class TwoInstancesIT {
         throw new AssertionError("three minute boundaries in a row");
     }
 
+    @Test
+    void aKeyRevokedOnOneInstanceStopsWorkingOnTheOtherAtOnce() throws Exception {
+        HttpResponse<String> created = first.post("/admin/v1/keys", ADMIN, "{\"name\":\"short-lived\"}");
+        String key = created.body().replaceAll(".*\"key\":\"(fk-[A-Za-z0-9]+)\".*", "$1");
+        String id = created.body().replaceAll(".*\"id\":\"([0-9a-f-]{36})\".*", "$1");
+        assertThat(second.get("/v1/models", key).statusCode()).as("cached on the second instance").isEqualTo(200);
+
+        long revokedAt = System.nanoTime();
+        assertThat(first.delete("/admin/v1/keys/" + id, ADMIN).statusCode()).isEqualTo(200);
+        int status = second.get("/v1/models", key).statusCode();
+        while (status == 200 && System.nanoTime() - revokedAt < TimeUnit.SECONDS.toNanos(4)) {
+            status = second.get("/v1/models", key).statusCode();
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt);
+        assertThat(status).as("refused on the other instance").isEqualTo(401);
+        assertThat(millis).as("well before the 5 s cache would have let it go").isLessThan(1_000);
+    }
+
     private static List<Integer> fire(String key, int count) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
