@@ -38,7 +38,7 @@ public class FundamentMain implements QuarkusApplication {
             case "serve" -> serve(rest);
             case "check" -> System.exit(check(rest));
             case "simulate" -> dev.fundament.simulator.Simulator.main(rest);
-            case "keys", "limits", "usage" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
+            case "keys", "limits", "budgets", "usage" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
                     System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(help());
             default -> {

@@ -9,6 +9,7 @@ import dev.fundament.identity.Authenticator;
 import dev.fundament.identity.KeyService;
 import dev.fundament.identity.Principal;
 import dev.fundament.identity.StoreException;
+import dev.fundament.usage.BudgetGuard;
 import dev.fundament.usage.RateLimits;
 import dev.fundament.usage.UsageReports;
 import io.vertx.core.buffer.Buffer;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
  * &team=&format=json|csv} reports the ledger; {@code /admin/v1/usage/roi} weighs time saved against
  * cost per use case. {@code /admin/v1/limits} lists admin-set rate limits beside fundament.yaml's;
  * {@code PUT} and {@code DELETE /admin/v1/limits/{key|user|team|model}/{id}} set and remove one.
+ * {@code GET /admin/v1/budgets} shows each budget's spend this day and month.
  * Store work runs on a worker thread.
  */
 @ApplicationScoped
@@ -37,15 +39,19 @@ public class AdminRoutes {
     private static final String USAGE = "/admin/v1/usage";
     private static final String ROI = "/admin/v1/usage/roi";
     private static final String LIMITS = "/admin/v1/limits";
+    private static final String BUDGETS = "/admin/v1/budgets";
     private static final long MAX_BODY = 64 * 1024;
 
     private final KeyService keys;
     private final UsageReports reports;
     private final RateLimits limits;
+    private final BudgetGuard budgets;
     private final AuthenticationHandler authentication;
 
     @Inject
-    public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, Authenticator authenticator) {
+    public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, BudgetGuard budgets,
+                       Authenticator authenticator) {
+        this.budgets = budgets;
         this.keys = keys;
         this.reports = reports;
         this.limits = limits;
@@ -92,6 +98,14 @@ public class AdminRoutes {
             usage(rc, actor, path.equals(ROI));
             return;
         }
+        if (path.equals(BUDGETS)) {
+            if (method == HttpMethod.GET) {
+                blocking(rc, 200, () -> UsageJson.budgets(reports.currency(), budgets.status(actor)));
+            } else {
+                notAllowed(rc, "GET");
+            }
+            return;
+        }
         if (path.equals(LIMITS) || path.startsWith(LIMITS + "/")) {
             limits(rc, actor, path, method);
             return;
@@ -114,7 +128,7 @@ public class AdminRoutes {
             return;
         }
         ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Unknown admin path '" + path
-                + "'. The admin API serves " + KEYS + ", " + LIMITS + ", " + USAGE + " and " + ROI + "."));
+                + "'. The admin API serves " + KEYS + ", " + LIMITS + ", " + BUDGETS + ", " + USAGE + " and " + ROI + "."));
     }
 
     private void limits(RoutingContext rc, Principal actor, String path, HttpMethod method) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
+import dev.fundament.usage.BudgetGuard;
 import dev.fundament.usage.LedgerStore;
 import dev.fundament.usage.UsageReports;
 import java.math.BigDecimal;
@@ -114,6 +115,25 @@ final class UsageJson {
             row.put("value_saved", round(r.valueSaved()));
             row.put("cost", round(r.cost()));
             row.put("net", round(r.net()));
+        }
+        return o;
+    }
+
+    static ObjectNode budgets(String currency, List<BudgetGuard.Status> rows) {
+        ObjectNode o = KeyJson.JSON.createObjectNode();
+        o.put("object", "list");
+        o.put("currency", currency);
+        ArrayNode data = o.putArray("data");
+        for (BudgetGuard.Status b : rows) {
+            ObjectNode row = data.addObject();
+            row.put("scope", b.scope());
+            row.put("subject", b.subject());
+            row.put("period", b.period());
+            row.put("limit", money(b.capMicros()));
+            row.put("spent", money(b.spentMicros()));
+            row.put("remaining", money(Math.max(0, b.capMicros() - b.spentMicros())));
+            row.put("used_percent", b.capMicros() == 0 ? 100.0 : round(100.0 * b.spentMicros() / b.capMicros()));
+            row.put("resets_at", b.resetsAt().toString());
         }
         return o;
     }

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code fundament keys|limits|usage …}: calls a running Fundament's admin API with the key in
+ * {@code fundament keys|limits|budgets|usage …}: calls a running Fundament's admin API with the key in
  * {@code FUNDAMENT_KEY} (else the first-start key in {@code <data>/admin.key}) and prints tables, or
  * the raw JSON with {@code --json}. Exit codes: 0 done, 1 refused by the server, 64 bad usage,
  * 69 server unreachable.
@@ -57,11 +57,16 @@ public final class AdminCli {
     }
 
     private int dispatch(Args a) {
-        String group = a.word(0, "a command: keys, limits or usage");
+        String group = a.word(0, "a command: keys, limits, budgets or usage");
         return switch (group) {
             case "keys" -> keys(a);
             case "limits" -> limits(a);
             case "usage" -> usage(a);
+            case "budgets" -> call(a, "GET", "/admin/v1/budgets", null, r -> {
+                out.println("Budgets, in " + r.path("currency").asText());
+                table(r.path("data"), List.of("scope", "subject", "period", "limit", "spent", "remaining", "used_percent",
+                        "resets_at"));
+            });
             default -> throw new IllegalArgumentException("Unknown command '" + group + "'.");
         };
     }
@@ -297,7 +302,8 @@ public final class AdminCli {
                   fundament limits clear key|user|team|model ID
                   fundament usage [--by team|user|key|model|tag|day] [--from 2026-11-01] [--to 2026-11-30]
                                   [--team T] [--csv]
-                  fundament usage roi [--from D] [--to D] [--team T]""";
+                  fundament usage roi [--from D] [--to D] [--team T]
+                  fundament budgets      (each budget's spend this day or month)""";
     }
 
     /** Words and {@code --options} of a command line; options may repeat. */

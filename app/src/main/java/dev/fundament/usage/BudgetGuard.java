@@ -5,6 +5,7 @@ import dev.fundament.config.Configuration;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
 import dev.fundament.identity.Principal;
+import dev.fundament.identity.Role;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -87,6 +88,33 @@ public class BudgetGuard {
                 return new Hold(this, caps, charges, worstCaseMicros, admission.totals());
             });
         });
+    }
+
+    /** One budget's state for one period, as {@code GET /admin/v1/budgets} shows it. */
+    public record Status(String scope, String subject, String period, long capMicros, long spentMicros, Instant resetsAt) {
+    }
+
+    /**
+     * The configured budgets and what the ledger holds against them this day and month. Admins and
+     * auditors see all; a team admin its own team's; others none. Blocking: call from a worker.
+     */
+    public List<Status> status(Principal actor) {
+        boolean all = actor.has(Role.ADMIN) || actor.has(Role.AUDITOR);
+        if (!all && !actor.has(Role.TEAM_ADMIN)) {
+            throw new GatewayException(ErrorKind.PERMISSION_DENIED, "Only admins, auditors and team admins read budgets.");
+        }
+        List<Cap> caps = new ArrayList<>();
+        new java.util.TreeMap<>(budgets.teams()).forEach((team, spec) -> {
+            if (all || team.equals(actor.team())) {
+                add(caps, "team", team, team, spec);
+            }
+        });
+        if (all) {
+            new java.util.TreeMap<>(budgets.users()).forEach((user, spec) -> add(caps, "user", user, user, spec));
+            new java.util.TreeMap<>(budgets.keys()).forEach((prefix, spec) -> add(caps, "key_prefix", prefix, prefix, spec));
+        }
+        return caps.stream().map(c -> new Status(c.scope().equals("key_prefix") ? "key" : c.scope(), c.label(), c.period(),
+                c.capMicros(), ledger.spentSince(c.scope(), c.ledgerId(), c.start()), c.end())).toList();
     }
 
     private List<Cap> caps(Principal p) {

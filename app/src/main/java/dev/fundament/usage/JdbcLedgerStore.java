@@ -138,6 +138,7 @@ public final class JdbcLedgerStore implements LedgerStore {
             case "team" -> "team";
             case "user" -> "subject";
             case "key" -> "key_id";
+            case "key_prefix" -> "key_prefix";
             default -> throw new IllegalArgumentException("no budget scope " + scope);
         };
         String sql = "SELECT COALESCE(SUM(cost_micros), 0) FROM ledger WHERE " + column + " = ? AND created_at >= ?";

@@ -19,7 +19,10 @@ public interface LedgerStore {
     /** Totals grouped by one dimension, for days {@code from} to {@code to} inclusive (UTC). */
     List<UsageRow> report(Dimension groupBy, LocalDate from, LocalDate to, String team);
 
-    /** @return the summed cost in micro-units of a scope since {@code from} (a budget period's start) */
+    /**
+     * @param scope {@code team}, {@code user}, {@code key} (by key id) or {@code key_prefix}
+     * @return the summed cost in micro-units of a scope since {@code from} (a budget period's start)
+     */
     long spentSince(String scope, String id, java.time.Instant from);
 
     /** @return how many entries carry this request id (tests and crash recovery) */

@@ -86,6 +86,7 @@ class AdminCliTest {
         Run csv = admin("usage", "--by", "model", "--csv");
         assertThat(csv.out()).startsWith("group,requests,errors,input_tokens,output_tokens,cached_tokens,cost_");
         assertThat(admin("usage", "roi").out()).startsWith("Return on investment").contains("USE CASE");
+        assertThat(admin("budgets").out()).startsWith("Budgets, in EUR").contains("budgeted").contains("day");
     }
 
     @Test

@@ -97,6 +97,31 @@ class AuthenticationTest {
     }
 
     @Test
+    void noKeyOrTokenEverAppearsInALogLineOrTheLedger() throws Exception {
+        String guessed = "fk-leakCheckLeakCheckLeakCheck0123456789x";
+        String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsZWFrLWNoZWNrIn0.bGVhay1jaGVjay1zaWduYXR1cmU";
+        String key;
+        String rotated;
+        try (dev.fundament.testing.LogCapture capture = new dev.fundament.testing.LogCapture()) {
+            key = createKey(Upstreams.ADMIN_KEY, "{\"name\":\"leak-check\",\"team\":\"sales\"}");
+            chat(key, "gpt-sim").statusCode(200);
+            chat(key, "always-500").statusCode(502);
+            String id = admin(Upstreams.ADMIN_KEY, "GET", "/admin/v1/keys?team=sales").extract().jsonPath()
+                    .getString("data.find { it.prefix == '" + key.substring(0, 12) + "' }.id");
+            rotated = admin(Upstreams.ADMIN_KEY, "POST", "/admin/v1/keys/" + id + "/rotate").statusCode(200).extract().path("key");
+            chat(key, "gpt-sim").statusCode(401);
+            chat(guessed, "gpt-sim").statusCode(401);
+            chat(token, "gpt-sim").statusCode(401);
+            assertThat(capture.lines()).as("key events are logged").anySatisfy(l -> assertThat(l).contains(key.substring(0, 12)));
+            assertThat(capture.lines()).allSatisfy(line -> assertThat(line)
+                    .doesNotContain(key).doesNotContain(rotated).doesNotContain(guessed).doesNotContain(token)
+                    .doesNotContain(Upstreams.ADMIN_KEY).doesNotContain(key.substring(12)));
+        }
+        String csv = given().get("/admin/v1/usage?group_by=key&format=csv").then().statusCode(200).extract().asString();
+        assertThat(csv).contains(key.substring(0, 12)).doesNotContain(key).doesNotContain(key.substring(12));
+    }
+
+    @Test
     void revokedKeyStopsAtOnceAndRotationSwapsKeys() {
         String key = createKey(Upstreams.ADMIN_KEY, "{\"name\":\"crm-bot\",\"team\":\"sales\",\"service\":true}");
         assertThat(key).startsWith("fk-").hasSize(43);

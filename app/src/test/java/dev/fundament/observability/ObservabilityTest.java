@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.fundament.testing.LogCapture;
 import dev.fundament.testing.Upstreams;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
@@ -53,29 +50,7 @@ class ObservabilityTest {
 
     @Test
     void logLinesCarryTheRequestIdButNoPromptText() {
-        List<LogRecord> records = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record instanceof ExtLogRecord ext) {
-                    ext.copyAll();
-                }
-                synchronized (records) {
-                    records.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        try (LogCapture capture = new LogCapture()) {
             String secret = "Patient Erika Mustermann, diagnosis confidential-7731";
             given().header("x-request-id", "log-check-1").contentType("application/json")
                     .body("{\"model\":\"always-500\",\"messages\":[{\"role\":\"user\",\"content\":\"" + secret + "\"}]}")
@@ -83,20 +58,10 @@ class ObservabilityTest {
             given().header("x-request-id", "log-check-2").contentType("application/json")
                     .body("{\"model\":\"gpt-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"" + secret + "\"}]}")
                     .when().post("/v1/chat/completions").then().statusCode(200);
-        } finally {
-            root.removeHandler(capture);
-        }
-        synchronized (records) {
-            List<LogRecord> ours = records.stream().filter(r -> r.getLoggerName() != null
-                    && r.getLoggerName().startsWith("dev.fundament")).toList();
+            List<ExtLogRecord> ours = capture.records();
             assertThat(ours).as("the upstream failure is logged").isNotEmpty();
-            assertThat(ours).allSatisfy(r -> {
-                assertThat(String.valueOf(r.getMessage()) + java.util.Arrays.toString(r.getParameters())).doesNotContain("confidential-7731");
-                if (r instanceof ExtLogRecord ext) {
-                    assertThat(ext.getFormattedMessage()).doesNotContain("confidential-7731");
-                }
-            });
-            assertThat(ours).anySatisfy(r -> assertThat(((ExtLogRecord) r).getMdc("request_id")).isEqualTo("log-check-1"));
+            assertThat(capture.lines()).allSatisfy(line -> assertThat(line).doesNotContain("confidential-7731"));
+            assertThat(ours).anySatisfy(r -> assertThat(r.getMdc("request_id")).isEqualTo("log-check-1"));
         }
     }
 }

@@ -110,6 +110,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                 budgets:
                   teams:
                     budgeted: {daily: 10}
+                    finance: {monthly: 500}
+                  users:
+                    someone.else: {daily: 1}
                 pricing:
                   currency: EUR
                   models:

@@ -92,6 +92,24 @@ class LedgerHttpTest {
     }
 
     @Test
+    void budgetsShowTheirSpendUnderTheRoleRules() {
+        String financeAdmin = key("finance", ",\"roles\":[\"team-admin\"]");
+        chat(key("finance", ""), "gpt-sim", "finance-" + UUID.randomUUID());
+        var own = given().header("Authorization", "Bearer " + financeAdmin).get("/admin/v1/budgets").then().statusCode(200)
+                .body("currency", equalTo("EUR")).extract().jsonPath();
+        assertThat(own.getList("data.subject")).containsOnly("finance");
+        assertThat(own.getString("data[0].period")).isEqualTo("month");
+        assertThat(own.getDouble("data[0].limit")).isEqualTo(500.0);
+        assertThat(own.getDouble("data[0].spent")).isPositive();
+        assertThat(own.getDouble("data[0].remaining")).isLessThan(500.0);
+
+        var all = given().get("/admin/v1/budgets").then().statusCode(200).extract().jsonPath();
+        assertThat(all.getList("data.subject")).contains("budgeted", "finance", "someone.else");
+        given().header("Authorization", "Bearer " + key("finance", "")).get("/admin/v1/budgets").then().statusCode(403);
+        given().contentType("application/json").body("{}").post("/admin/v1/budgets").then().statusCode(405);
+    }
+
+    @Test
     void anExhaustedBudgetAnswersInsufficientQuota() {
         String key = key("budgeted", "");
         // worst case: (prompt + 10,000 completion tokens) × 2,000 EUR per million ≈ 20 EUR > the 10 EUR daily cap
