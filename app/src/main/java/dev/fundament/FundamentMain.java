@@ -38,6 +38,11 @@ public class FundamentMain implements QuarkusApplication {
             case "serve" -> serve(rest);
             case "check" -> System.exit(check(rest));
             case "simulate" -> dev.fundament.simulator.Simulator.main(rest);
+            case "eval" -> System.exit(args.length > 1 && args[1].equals("guardrails")
+                    ? dev.fundament.guardrails.eval.GuardrailEval.run(List.of(args).subList(2, args.length), System.out, System.err)
+                    : args.length > 1 && args[1].equals("train-injection")
+                    ? dev.fundament.guardrails.eval.InjectionTrainer.run(List.of(args).subList(2, args.length), System.out, System.err)
+                    : usage("Usage: fundament eval guardrails --data DIR | fundament eval train-injection --data DIR --out FILE"));
             case "keys", "limits", "budgets", "usage" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
                     System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(help());
@@ -46,6 +51,11 @@ public class FundamentMain implements QuarkusApplication {
                 System.exit(USAGE);
             }
         }
+    }
+
+    private static int usage(String message) {
+        System.err.println(message);
+        return USAGE;
     }
 
     private static void serve(String[] args) {
@@ -126,6 +136,11 @@ public class FundamentMain implements QuarkusApplication {
                                      [--output-tokens uniform:20-200] [--error-rate 0.0]
                                      [--rate-limit-rate 0.0] [--fail-after-chunks N] [--seed N]
                       Run an OpenAI-compatible model simulator for load tests, at no token cost.
+                  fundament eval guardrails --data DIR
+                      Measure the guardrail detectors on labelled sets (precision, recall, F1, false positives).
+                  fundament eval train-injection --data DIR --out FILE
+                      Train the prompt-injection model from the labelled sets (reproducible), with a
+                      cross-validated estimate of how it does on unseen prompts.
 
                 """ + dev.fundament.cli.AdminCli.help();
     }

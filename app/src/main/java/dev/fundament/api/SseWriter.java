@@ -81,7 +81,7 @@ final class SseWriter implements MultiSubscriber<ChatChunk> {
             return;
         }
         GatewayException e = ErrorResponses.normalize(failure);
-        if (e.kind() != ErrorKind.STREAM_INTERRUPTED) {
+        if (e.kind() != ErrorKind.STREAM_INTERRUPTED && e.kind() != ErrorKind.CONTENT_BLOCKED) {
             e = new GatewayException(ErrorKind.STREAM_INTERRUPTED, e.getMessage());
         }
         ErrorResponses.log(e);

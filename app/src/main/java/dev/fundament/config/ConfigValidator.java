@@ -47,7 +47,110 @@ final class ConfigValidator {
         budgets(spec);
         spec.identity().teams().forEach((id, team) -> team(spec, id, team));
         sso(spec.identity().sso());
+        guardrails(spec);
         return secrets;
+    }
+
+    /** The categories a guardrail can detect, by wire name. */
+    public static final java.util.Set<String> CATEGORIES = java.util.Set.of("email", "phone", "iban", "credit_card",
+            "ip_address", "date_of_birth", "address", "national_id", "person", "secret", "prompt_injection", "canary");
+
+    private void guardrails(FundamentSpec spec) {
+        GuardrailsSpec g = spec.guardrails();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < g.policies().size(); i++) {
+            GuardrailsSpec.PolicySpec p = g.policies().get(i);
+            String path = "guardrails.policies[" + i + "]";
+            if (p == null) {
+                continue;
+            }
+            if (p.name() != null && !names.add(p.name())) {
+                problem(path + ".name", "duplicate policy name '" + p.name() + "'");
+            }
+            detect(path + ".detect", p.detect(), g, false);
+            if (p.action() == GuardrailsSpec.Action.PSEUDONYMIZE && p.on() == GuardrailsSpec.Stage.OUTPUT) {
+                problem(path + ".action", "pseudonymize replaces values in requests and restores them in answers;"
+                        + " use on: input or both, or redact for answers");
+            }
+            if (p.detect() != null && p.detect().contains("prompt_injection") && p.action() != GuardrailsSpec.Action.BLOCK
+                    && p.action() != GuardrailsSpec.Action.FLAG) {
+                problem(path + ".action", "prompt_injection judges a whole text: use block or flag");
+            }
+            if (p.threshold() < 0 || p.threshold() > 1) {
+                problem(path + ".threshold", "expected a number from 0 to 1, was " + p.threshold());
+            }
+            scope(path, spec, p.models(), p.teams());
+        }
+        for (int i = 0; i < g.residency().size(); i++) {
+            GuardrailsSpec.ResidencySpec r = g.residency().get(i);
+            String path = "guardrails.residency[" + i + "]";
+            if (r == null) {
+                continue;
+            }
+            detect(path + ".detect", r.detect(), g, true);
+            if (r.detect().isEmpty() && r.teams().isEmpty()) {
+                problem(path, "say when the rule applies: detect (such as [personal_data]), teams, or both");
+            }
+            if (r.requireLabels() != null && r.requireLabels().isEmpty()) {
+                problem(path + ".require_labels", "name at least one label, such as [on-prem]");
+            }
+            scope(path, spec, r.models(), r.teams());
+        }
+        g.canaries().forEach((name, canary) -> {
+            String path = "guardrails.canaries." + name;
+            if (canary == null || canary.terms().isEmpty() && canary.file() == null) {
+                problem(path, "give terms, a file (one term per line), or both");
+            } else if (canary.file() != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(canary.file()))) {
+                problem(path + ".file", "cannot read '" + canary.file() + "'");
+            }
+        });
+        for (int i = 0; i < g.phoneRegions().size(); i++) {
+            String region = g.phoneRegions().get(i);
+            if (region == null || !region.matches("[A-Z]{2}")) {
+                problem("guardrails.phone_regions[" + i + "]", "expected a two-letter region code such as DE, found '" + region + "'");
+            }
+        }
+        if (g.holdBack() < 16 || g.holdBack() > 4096) {
+            problem("guardrails.hold_back", "must be from 16 to 4096 characters, was " + g.holdBack());
+        }
+    }
+
+    private void detect(String path, List<String> detect, GuardrailsSpec g, boolean residency) {
+        if (detect == null) {
+            return;
+        }
+        if (detect.isEmpty() && !residency) {
+            problem(path, "name at least one category, such as [personal_data]");
+        }
+        for (int k = 0; k < detect.size(); k++) {
+            String d = detect.get(k);
+            if (d == null) {
+                problem(path + "[" + k + "]", "empty entry");
+            } else if (d.startsWith("canary:")) {
+                if (!g.canaries().containsKey(d.substring(7))) {
+                    problem(path + "[" + k + "]", "unknown canary dictionary '" + d.substring(7) + "'; defined under"
+                            + " guardrails.canaries: " + g.canaries().keySet());
+                }
+            } else if (!d.equals("personal_data") && !CATEGORIES.contains(d)) {
+                problem(path + "[" + k + "]", "unknown category '" + d + "'; use personal_data, canary:<name> or one of "
+                        + new java.util.TreeSet<>(CATEGORIES));
+            }
+        }
+    }
+
+    private void scope(String path, FundamentSpec spec, List<String> models, List<String> teams) {
+        for (int k = 0; k < models.size(); k++) {
+            if (!spec.models().containsKey(models.get(k))) {
+                problem(path + ".models[" + k + "]", "unknown model '" + models.get(k) + "'; defined: "
+                        + new java.util.TreeSet<>(spec.models().keySet()));
+            }
+        }
+        for (int k = 0; k < teams.size(); k++) {
+            if (!spec.identity().teams().containsKey(teams.get(k))) {
+                problem(path + ".teams[" + k + "]", "unknown team '" + teams.get(k) + "'; teams are defined under identity.teams: "
+                        + new java.util.TreeSet<>(spec.identity().teams().keySet()));
+            }
+        }
     }
 
     private static final java.util.Set<String> ROLES = java.util.Set.of("admin", "team-admin", "auditor", "user");

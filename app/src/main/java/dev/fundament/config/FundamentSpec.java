@@ -12,17 +12,20 @@ import java.util.Map;
  * @param budgets   daily and monthly spending caps per team, user and key
  * @param pricing   token prices per provider model, for the ledger and budgets
  * @param roi       minutes saved per use case, for the ROI report
+ * @param guardrails detectors and policies for requests and answers, and data-residency rules
  * @param providers upstreams by name; a provider named {@code local} (in-process models) is always added
  * @param models    public model names by name
  */
 public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec identity, LimitsSpec limits,
-                            BudgetsSpec budgets, PricingSpec pricing, RoiSpec roi, Map<String, ProviderSpec> providers,
+                            BudgetsSpec budgets, PricingSpec pricing, RoiSpec roi, GuardrailsSpec guardrails,
+                            Map<String, ProviderSpec> providers,
                             Map<String, ModelSpec> models) {
 
     public FundamentSpec {
         budgets = budgets != null ? budgets : BudgetsSpec.DEFAULTS;
         pricing = pricing != null ? pricing : PricingSpec.DEFAULTS;
         roi = roi != null ? roi : RoiSpec.DEFAULTS;
+        guardrails = guardrails != null ? guardrails : GuardrailsSpec.DEFAULTS;
         limits = limits != null ? limits : LimitsSpec.DEFAULTS;
         storage = storage != null ? storage : StorageSpec.DEFAULTS;
         identity = identity != null ? identity : IdentitySpec.DEFAULTS;

@@ -1,5 +1,6 @@
 package dev.fundament.config;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,10 +18,12 @@ import java.util.Map;
  * @param defaultMaxTokens Anthropic requires {@code max_tokens}; sent when the caller gave none; default 4096
  * @param askForUsage      whether to request usage on streams ({@code stream_options.include_usage});
  *                         default true; turn off for servers that reject the option
+ * @param labels           where it runs, for data-residency rules: for example {@code on-prem},
+ *                         {@code eu}; default none (the in-process provider {@code local} is on-prem)
  */
 public record ProviderSpec(@Required ProviderType type, String baseUrl, String apiKey, String apiVersion,
                            Map<String, String> headers, TimeoutsSpec timeouts, Integer maxConnections,
-                           Boolean directAccess, Integer defaultMaxTokens, Boolean askForUsage) {
+                           Boolean directAccess, Integer defaultMaxTokens, Boolean askForUsage, List<String> labels) {
 
     public ProviderSpec {
         if (baseUrl == null && type != null) {
@@ -35,5 +38,6 @@ public record ProviderSpec(@Required ProviderType type, String baseUrl, String a
         directAccess = directAccess != null ? directAccess : Boolean.TRUE;
         defaultMaxTokens = defaultMaxTokens != null ? defaultMaxTokens : 4096;
         askForUsage = askForUsage != null ? askForUsage : Boolean.TRUE;
+        labels = labels != null ? List.copyOf(labels) : List.of();
     }
 }

@@ -30,6 +30,9 @@ public enum ErrorKind {
     BUDGET_EXHAUSTED(429, "insufficient_quota", "insufficient_quota", false, Level.INFO),
     LIMIT_EXCEEDED(429, "rate_limit_error", "rate_limit_exceeded", false, Level.DEBUG),
     CONFLICT(409, "invalid_request_error", "conflict", false, Level.DEBUG),
+    CONTENT_BLOCKED(400, "invalid_request_error", "content_blocked", false, Level.INFO),
+    DATA_RESIDENCY(403, "permission_error", "data_residency", false, Level.INFO),
+    GUARDRAIL_UNAVAILABLE(503, "api_error", "guardrail_unavailable", false, Level.ERROR),
 
     UPSTREAM_BAD_REQUEST(400, "invalid_request_error", "upstream_bad_request", false, Level.DEBUG),
     UPSTREAM_MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found", true, Level.INFO),

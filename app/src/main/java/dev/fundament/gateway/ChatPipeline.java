@@ -5,6 +5,8 @@ import dev.fundament.inference.ChatChunk;
 import dev.fundament.inference.ChatRequest;
 import dev.fundament.inference.ChatResult;
 import dev.fundament.inference.Message;
+import dev.fundament.guardrails.Guarded;
+import dev.fundament.guardrails.Guardrails;
 import dev.fundament.identity.ModelAccess;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.TargetLoop;
@@ -14,14 +16,15 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 
 /**
  * The path of every chat completion, in order: plan the route (and check the caller may use that
  * model; the caller was authenticated at the edge), hold its share of the rate limits and budgets, call the
  * targets (falling back as the route allows), then settle: limits, the ledger entry (the answer
- * waits for it) and the listeners. Later
- * capabilities slot in as named steps here (input guardrails and the budget hold before the call,
- * output guardrails after it), not as hidden interceptors.
+ * waits for it) and the listeners. Input guardrails run right after planning (they may block, rewrite
+ * the request or narrow the route to on-prem targets), output guardrails on the answer, streamed or
+ * whole: named steps here, not hidden interceptors.
  */
 @ApplicationScoped
 public class ChatPipeline {
@@ -32,11 +35,13 @@ public class ChatPipeline {
     private final RateLimiter limiter;
     private final Settlement settlement;
     private final BudgetGuard budgets;
+    private final Guardrails guardrails;
 
     @Inject
     public ChatPipeline(GatewayRuntime runtime, Listeners listeners, ModelAccess access, RateLimiter limiter,
-                        Settlement settlement, BudgetGuard budgets) {
+                        Settlement settlement, BudgetGuard budgets, Guardrails guardrails) {
         this.budgets = budgets;
+        this.guardrails = guardrails;
         this.runtime = runtime;
         this.listeners = listeners;
         this.access = access;
@@ -48,10 +53,11 @@ public class ChatPipeline {
         ctx.model(request.model(), false);
         Holds holds = new Holds();
         return Uni.createFrom().deferred(() -> {
-                    Route route = plan(ctx);
-                    return admit(ctx, route, request, holds).onItem().transformToUni(admitted ->
-                            TargetLoop.call(route, ctx::attempt, (target, i) ->
-                                    target.provider().chat().orElseThrow().chat(target.upstreamModel(), request)));
+                    Guarded guarded = guard(ctx, plan(ctx), request);
+                    return admit(ctx, guarded.route(), guarded.request(), holds).onItem().transformToUni(admitted ->
+                            TargetLoop.call(guarded.route(), ctx::attempt, (target, i) ->
+                                    target.provider().chat().orElseThrow().chat(target.upstreamModel(), guarded.request())))
+                            .onItem().transform(guarded::output);
                 })
                 .onItem().call(result -> {
                     ctx.usage(result.usage());
@@ -72,11 +78,12 @@ public class ChatPipeline {
         StreamUsage usage = new StreamUsage(request);
         Holds holds = new Holds();
         return Multi.createFrom().deferred(() -> {
-                    Route route = plan(ctx);
-                    return Multi.createFrom().uni(admit(ctx, route, request, holds))
+                    Guarded guarded = guard(ctx, plan(ctx), request);
+                    Multi<ChatChunk> answer = Multi.createFrom().uni(admit(ctx, guarded.route(), guarded.request(), holds))
                             .onItem().transformToMultiAndConcatenate(admitted ->
-                                    TargetLoop.stream(route, ctx::attempt, (target, i) ->
-                                            target.provider().chat().orElseThrow().stream(target.upstreamModel(), request)));
+                                    TargetLoop.stream(guarded.route(), ctx::attempt, (target, i) ->
+                                            target.provider().chat().orElseThrow().stream(target.upstreamModel(), guarded.request())));
+                    return guarded.watchesOutput() ? guardStream(answer, guarded.stream()) : answer;
                 })
                 .onItem().invoke(chunk -> {
                     if (ctx.firstTokenNanos() == 0) {
@@ -101,6 +108,24 @@ public class ChatPipeline {
                     ctx.usage(usage.total());
                     settlement.cancel(ctx, holds);
                 });
+    }
+
+    /** Input guardrails: may block, rewrite the request, or narrow the route to labelled targets. */
+    private Guarded guard(RequestContext ctx, Route route, ChatRequest request) {
+        return guardrails.input(ctx.principal(), route, request, ctx::decision);
+    }
+
+    /** Output guardrails on a stream: chunks are held back by the guard's window, the rest flushed at the end. */
+    private static Multi<ChatChunk> guardStream(Multi<ChatChunk> answer, Guarded.StreamGuard guard) {
+        return answer.onItem().transformToIterable(chunk -> {
+                    ChatChunk out = guard.accept(chunk);
+                    return out == null ? List.<ChatChunk>of() : List.of(out);
+                })
+                .onCompletion().switchTo(() -> {
+                    ChatChunk rest = guard.finish();
+                    return rest == null ? Multi.createFrom().empty() : Multi.createFrom().item(rest);
+                })
+                .onFailure().transform(f -> guard.stopped() != null ? guard.stopped() : f);
     }
 
     /** Rate limits, then budgets: the request's share of each is held until it settles. */

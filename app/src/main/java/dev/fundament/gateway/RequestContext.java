@@ -44,6 +44,7 @@ public final class RequestContext {
     private GatewayException failure;
     private boolean cancelled;
     private Map<String, String> responseHeaders = Map.of();
+    private java.util.List<dev.fundament.guardrails.Decision> decisions;
 
     public RequestContext(String requestId, Operation operation, long startNanos, Principal principal) {
         this.requestId = requestId;
@@ -139,5 +140,17 @@ public final class RequestContext {
 
     void cancelled(boolean value) {
         this.cancelled = value;
+    }
+
+    /** @return what the guardrails decided, in order; positions only, never values */
+    public java.util.List<dev.fundament.guardrails.Decision> decisions() {
+        return decisions == null ? java.util.List.of() : java.util.List.copyOf(decisions);
+    }
+
+    void decision(dev.fundament.guardrails.Decision d) {
+        if (decisions == null) {
+            decisions = new java.util.ArrayList<>(4);
+        }
+        decisions.add(d);
     }
 }

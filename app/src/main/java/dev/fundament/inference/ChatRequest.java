@@ -27,6 +27,12 @@ public record ChatRequest(String model, List<Message> messages, boolean stream, 
         extensions = Map.copyOf(extensions);
     }
 
+    /** @return this request with other messages, everything else unchanged */
+    public ChatRequest withMessages(List<Message> otherMessages) {
+        return new ChatRequest(model, otherMessages, stream, includeUsage, tools, toolChoice, parallelToolCalls,
+                responseFormat, maxTokens, temperature, topP, stop, user, extensions);
+    }
+
     /** @return this request addressed to another model name, everything else unchanged */
     public ChatRequest withModel(String otherModel) {
         return new ChatRequest(otherModel, messages, stream, includeUsage, tools, toolChoice, parallelToolCalls,

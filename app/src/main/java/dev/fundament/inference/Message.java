@@ -28,6 +28,11 @@ public record Message(Role role, List<ContentPart> content, boolean textOnly, St
         return new Message(role, List.of(new ContentPart.Text(text)), true, null, List.of(), null, Map.of());
     }
 
+    /** @return this message with other content parts, everything else unchanged */
+    public Message withContent(List<ContentPart> parts) {
+        return new Message(role, parts, textOnly, name, toolCalls, toolCallId, extensions);
+    }
+
     /** @return all text parts joined by newlines, or the empty string */
     public String text() {
         if (content.size() == 1 && content.getFirst() instanceof ContentPart.Text t) {

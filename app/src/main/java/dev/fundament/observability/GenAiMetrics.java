@@ -73,6 +73,13 @@ public class GenAiMetrics implements PipelineListener {
         if (ctx.usage().outputTokens() > 0) {
             m.output().record(ctx.usage().outputTokens());
         }
+        for (dev.fundament.guardrails.Decision d : ctx.decisions()) {
+            Counter.builder("fundament.guardrail.decisions")
+                    .description("Guardrail decisions by policy, stage, category and action")
+                    .tags("policy", d.policy(), "stage", d.stage().wire(), "category", d.category().wire(),
+                            "action", d.action().wire())
+                    .register(registry).increment();
+        }
     }
 
     private Meters meters(RequestContext ctx, String outcome) {

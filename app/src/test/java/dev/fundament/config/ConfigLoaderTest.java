@@ -50,7 +50,7 @@ class ConfigLoaderTest {
                         .containsExactlyInAnyOrder(
                                 "server.max_body_size: expected a size such as 512KiB or 4MiB, found 'lots'",
                                 "providers.openai.timeouts.connect: expected a duration such as 250ms, 5s, 2m or 1h, found 'soon'",
-                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage",
+                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage, labels",
                                 "providers.broken.type: required key is missing",
                                 "providers.openai.api_key: environment variable MISSING_KEY is not set",
                                 "models.chat.provider: unknown provider 'azure-eu'; defined: openai, broken, local",
@@ -62,7 +62,7 @@ class ConfigLoaderTest {
     void unknownTopLevelKeyAndBadEnum() {
         assertThatThrownBy(() -> ConfigLoader.loadYaml("routes: {}\nproviders:\n  x:\n    type: openia\n", "t", ENV))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::toString)
-                        .containsExactlyInAnyOrder("routes: unknown key; allowed here: server, storage, identity, limits, budgets, pricing, roi, providers, models",
+                        .containsExactlyInAnyOrder("routes: unknown key; allowed here: server, storage, identity, limits, budgets, pricing, roi, guardrails, providers, models",
                                 "providers.x.type: unknown value 'openia'; expected one of: openai, azure-openai, anthropic, vllm, ollama, lmstudio, local"));
     }
 
@@ -123,5 +123,45 @@ class ConfigLoaderTest {
         LoadedConfig config = ConfigLoader.loadYaml("providers:\n  openai:\n    type: openai\n    api_key: env:OPENAI_API_KEY\n", "t", ENV);
         assertThat(config.apiKey("openai")).isEqualTo("sk-test");
         assertThat(config.toString()).doesNotContain("sk-test");
+    }
+
+    @Test
+    void badGuardrailPoliciesAreReportedByPath() {
+        String yaml = """
+                identity:
+                  teams: {hr: {}}
+                guardrails:
+                  hold_back: 4
+                  phone_regions: [DE, germany]
+                  canaries:
+                    crm: {}
+                  policies:
+                    - name: pii
+                      on: output
+                      detect: [personal_data, passport_photo, canary:erp]
+                      action: pseudonymize
+                      teams: [legal]
+                      threshold: 1.5
+                    - name: pii
+                      detect: [prompt_injection]
+                      action: redact
+                    - name: nothing
+                      detect: []
+                      action: flag
+                    - detect: [email]
+                      action: explode
+                  residency:
+                    - name: hr-on-prem
+                      require_labels: []
+                """;
+        assertThatThrownBy(() -> ConfigLoader.loadYaml(yaml, "test.yaml", ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::path)
+                        .contains("guardrails.hold_back", "guardrails.phone_regions[1]", "guardrails.canaries.crm",
+                                "guardrails.policies[0].detect[1]", "guardrails.policies[0].detect[2]",
+                                "guardrails.policies[0].action", "guardrails.policies[0].teams[0]",
+                                "guardrails.policies[0].threshold", "guardrails.policies[1].name",
+                                "guardrails.policies[1].action", "guardrails.policies[2].detect",
+                                "guardrails.policies[3].name", "guardrails.policies[3].action",
+                                "guardrails.residency[0]", "guardrails.residency[0].require_labels"));
     }
 }

@@ -34,6 +34,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     private static HttpServer anthropic;
     private static HttpServer recorder;
     private static HttpServer jwksServer;
+    private static HttpServer echo;
     /** The key set the test identity provider publishes; tests swap it to rotate keys. */
     public static final java.util.concurrent.atomic.AtomicReference<String> JWKS = new java.util.concurrent.atomic.AtomicReference<>();
     public static final String ISSUER = "https://login.fundament.test/realms/company";
@@ -81,6 +82,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     + "\"message\":{\"role\":\"assistant\",\"content\":\"Hallo aus Azure\"},\"finish_reason\":\"stop\"}],"
                     + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}");
         })).listen(0, "127.0.0.1"));
+        echo = await(EchoUpstream.start(vertx));
         jwksServer = await(vertx.createHttpServer().requestHandler(req -> req.response()
                 .putHeader("Content-Type", "application/json").end(JWKS.get() == null ? "{\"keys\":[]}" : JWKS.get()))
                 .listen(0, "127.0.0.1"));
@@ -107,6 +109,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     marketing: {}
                     finance: {}
                     budgeted: {}
+                    works-council: {}
                 budgets:
                   teams:
                     budgeted: {daily: 10}
@@ -119,6 +122,49 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     sim/sim-model: {input_per_million: 0.15, output_per_million: 0.60}
                     sim/reporting-model: {input_per_million: 1000, output_per_million: 2000}
                     sim-slow/slow-stream: {input_per_million: 1000, output_per_million: 1000}
+                guardrails:
+                  canaries:
+                    customers: {terms: [Globex Corporation, Initech]}
+                  policies:
+                    - name: pii-to-cloud
+                      detect: [personal_data]
+                      action: pseudonymize
+                      models: [echo]
+                    - name: no-secrets
+                      detect: [secret]
+                      action: block
+                      models: [echo, echo-out]
+                    - name: no-injection
+                      on: input
+                      detect: [prompt_injection]
+                      action: block
+                      models: [echo]
+                    - name: customer-names
+                      on: output
+                      detect: [canary:customers]
+                      action: redact
+                      models: [echo-out]
+                    - name: mail-out
+                      on: output
+                      detect: [email]
+                      action: redact
+                      models: [echo-out]
+                    - name: audit-phones
+                      on: input
+                      detect: [phone]
+                      action: flag
+                      models: [echo-out]
+                    - name: mask-ibans
+                      on: input
+                      detect: [iban]
+                      action: redact
+                      models: [echo-out]
+                  residency:
+                    - name: personal-data-on-prem
+                      detect: [personal_data]
+                      teams: [works-council]
+                      require_labels: [on-prem]
+                      models: [mixed, cloud-only]
                 roi:
                   hourly_rate: 40
                   use_cases:
@@ -172,6 +218,13 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     api_key: azure-test-key
                     headers:
                       x-cost-centre: it-42
+                  echo-cloud:
+                    type: openai
+                    base_url: http://127.0.0.1:%13$d/cloud/v1
+                  echo-onprem:
+                    type: openai
+                    base_url: http://127.0.0.1:%13$d/onprem/v1
+                    labels: [on-prem]
                   nowhere:
                     type: openai
                     base_url: http://127.0.0.1:9/v1
@@ -215,6 +268,21 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   azure-chat:
                     provider: azure-eu
                     model: my-gpt4o-deployment
+                  echo:
+                    provider: echo-cloud
+                    model: echo
+                  echo-out:
+                    provider: echo-cloud
+                    model: echo
+                  cloud-only:
+                    provider: echo-cloud
+                    model: echo
+                  mixed:
+                    targets:
+                      - provider: echo-cloud
+                        model: echo
+                      - provider: echo-onprem
+                        model: echo
                   with-fallback:
                     targets:
                       - provider: sim-500
@@ -222,7 +290,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       - provider: sim
                         model: second-choice
                 """.formatted(jwksServer.actualPort(), url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
-                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort());
+                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort(), echo.actualPort());
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");
             Files.writeString(file, yaml);
