@@ -36,24 +36,37 @@ public final class NationalIdDetector implements Detector {
 
     @Override
     public void detect(String s, List<Finding> out) {
-        if (s.indexOf('-') >= 0) {
-            Matcher m = SSN.matcher(s);
-            while (m.find()) {
-                int area = Integer.parseInt(m.group(1));
-                if (area != 0 && area != 666 && area < 900 && !m.group(2).equals("00") && !m.group(3).equals("0000")) {
-                    out.add(new Finding(Category.NATIONAL_ID, name(), m.start(), m.end(), 0.9));
+        // One pass over digit runs finds the candidates for both number formats; regexes only check them.
+        DigitRuns.scan(s, " -", (start, end, digits) -> {
+            if (start > 0 && (Text.isAlnum(s.charAt(start - 1)) || s.charAt(start - 1) == '-')
+                    || end < s.length() && (Text.isAlnum(s.charAt(end)) || s.charAt(end) == '-')) {
+                return;
+            }
+            String run = s.substring(start, end);
+            if (digits == 9 && run.length() == 11 && run.charAt(3) == '-' && run.charAt(6) == '-') {
+                Matcher m = SSN.matcher(run);
+                if (m.matches()) {
+                    int area = Integer.parseInt(m.group(1));
+                    if (area != 0 && area != 666 && area < 900 && !m.group(2).equals("00") && !m.group(3).equals("0000")) {
+                        out.add(new Finding(Category.NATIONAL_ID, name(), start, end, 0.9));
+                    }
+                }
+            } else if (digits == 11 && DIGITS11.matcher(run).matches() && germanTaxId(run.replace(" ", ""))) {
+                out.add(new Finding(Category.NATIONAL_ID, name(), start, end, 0.85));
+            }
+        });
+        for (int i = 0; i + 8 < s.length(); i++) {
+            char a = s.charAt(i);
+            char b = s.charAt(i + 1);
+            if (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && (Text.isDigit(s.charAt(i + 2))
+                    || s.charAt(i + 2) == ' ' && Text.isDigit(s.charAt(i + 3)))) {
+                Matcher nino = NINO.matcher(s).region(Math.max(0, i - 1), Math.min(s.length(), i + 14));
+                nino.useTransparentBounds(true);
+                if (nino.find() && nino.start() == i) {
+                    out.add(new Finding(Category.NATIONAL_ID, name(), nino.start(), nino.end(), 0.9));
+                    i = nino.end() - 1;
                 }
             }
-        }
-        Matcher tax = DIGITS11.matcher(s);
-        while (tax.find()) {
-            if (germanTaxId(tax.group().replace(" ", ""))) {
-                out.add(new Finding(Category.NATIONAL_ID, name(), tax.start(), tax.end(), 0.85));
-            }
-        }
-        Matcher nino = NINO.matcher(s);
-        while (nino.find()) {
-            out.add(new Finding(Category.NATIONAL_ID, name(), nino.start(), nino.end(), 0.9));
         }
         if (!mentionsDocument(s)) {
             return;

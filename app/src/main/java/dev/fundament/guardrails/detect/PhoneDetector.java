@@ -123,18 +123,21 @@ public final class PhoneDetector implements Detector {
             }
         }
         boolean context = Text.contextBefore(s, start, 40, CONTEXT);
+        if (context) {
+            return 0.75; // written like a number right after a phone word: no need to ask every region
+        }
         if (groups > 1 || candidate.startsWith("0")) {
             for (String region : regions) {
                 try {
                     if (PHONES.isValidNumber(PHONES.parse(candidate, region))) {
-                        return context ? 0.95 : (groups > 1 ? 0.85 : 0.6);
+                        return groups > 1 ? 0.85 : 0.6;
                     }
                 } catch (NumberParseException e) {
                     // not a number of this region
                 }
             }
         }
-        return context || labelAfter(s, end) ? 0.75 : 0;
+        return labelAfter(s, end) ? 0.75 : 0;
     }
 
     /** The dashed 3-2-4 shape of a US social security number ("853-37-1694") is left to the id detector. */
@@ -171,13 +174,18 @@ public final class PhoneDetector implements Detector {
     }
 
     /** ISO dates, dotted dates and plain numbers with thousands separators are not phone numbers. */
+    private static final java.util.regex.Pattern ISO_DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}.*");
+    private static final java.util.regex.Pattern DOTTED_DATE = java.util.regex.Pattern.compile("\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}");
+    private static final java.util.regex.Pattern THOUSANDS = java.util.regex.Pattern.compile("\\d{1,3}([.,]\\d{3})+");
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     private static boolean looksLikeDateOrNumber(String s, int start, int end, int digits, int groups) {
-        String c = s.substring(start, end);
-        if (c.matches("\\d{4}-\\d{2}-\\d{2}.*") || c.matches("\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}") || c.matches("\\d{1,3}([.,]\\d{3})+")) {
+        if (groups == 1 && digits > 12) {
             return true;
         }
-        // an IPv4 address
-        return c.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (groups == 1 && digits > 12);
+        String c = s.substring(start, end);
+        return ISO_DATE.matcher(c).matches() || DOTTED_DATE.matcher(c).matches() || THOUSANDS.matcher(c).matches()
+                || IPV4.matcher(c).matches();
     }
 
     private static char before(String s, int i) {

@@ -184,6 +184,11 @@ public final class GuardrailEval {
         InjectionClassifier classifier = InjectionClassifier.bundled();
         out.println("### Prompt injection and jailbreaks");
         out.println();
+        if (split.equals("dev")) {
+            out.println("The bundled model was trained on these dev rows, so this is its fit, not how it does on unseen");
+            out.println("prompts; `fundament eval train-injection` prints a cross-validated estimate for that.");
+            out.println();
+        }
         out.println("| set | rows | flagged | rate | meaning |");
         out.println("|---|---:|---:|---:|---|");
         Path deepset = data.resolve("prompt_injection_deepset").resolve(split).resolve("data.jsonl");
