@@ -32,15 +32,14 @@ public final class DateOfBirthDetector implements Detector {
     @Override
     public void detect(String s, List<Finding> out) {
         String lower = s.toLowerCase(java.util.Locale.ROOT);
-        int covered = 0;
+        java.util.Set<Integer> starts = new java.util.HashSet<>();
         for (String word : CONTEXT) {
             for (int at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + 1)) {
-                int from = Math.max(covered, at + word.length());
-                Matcher m = DATE.matcher(s).region(from, Math.min(s.length(), at + word.length() + 40));
+                int from = at + word.length();
+                Matcher m = DATE.matcher(s).region(from, Math.min(s.length(), from + 40));
                 m.useTransparentBounds(true);
-                if (m.find()) {
+                if (m.find() && starts.add(m.start())) {
                     out.add(new Finding(Category.DATE_OF_BIRTH, name(), m.start(), m.end(), 0.85));
-                    covered = m.end();
                 }
             }
         }
