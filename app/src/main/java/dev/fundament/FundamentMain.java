@@ -43,7 +43,7 @@ public class FundamentMain implements QuarkusApplication {
                     : args.length > 1 && args[1].equals("train-injection")
                     ? dev.fundament.guardrails.eval.InjectionTrainer.run(List.of(args).subList(2, args.length), System.out, System.err)
                     : usage("Usage: fundament eval guardrails --data DIR | fundament eval train-injection --data DIR --out FILE"));
-            case "keys", "limits", "budgets", "usage" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
+            case "keys", "limits", "budgets", "usage", "audit" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
                     System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(help());
             default -> {

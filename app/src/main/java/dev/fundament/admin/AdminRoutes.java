@@ -9,6 +9,7 @@ import dev.fundament.identity.Authenticator;
 import dev.fundament.identity.KeyService;
 import dev.fundament.identity.Principal;
 import dev.fundament.identity.StoreException;
+import dev.fundament.audit.AuditTrail;
 import dev.fundament.usage.BudgetGuard;
 import dev.fundament.usage.RateLimits;
 import dev.fundament.usage.UsageReports;
@@ -40,18 +41,24 @@ public class AdminRoutes {
     private static final String ROI = "/admin/v1/usage/roi";
     private static final String LIMITS = "/admin/v1/limits";
     private static final String BUDGETS = "/admin/v1/budgets";
+    private static final String AUDIT = "/admin/v1/audit";
     private static final long MAX_BODY = 64 * 1024;
 
     private final KeyService keys;
     private final UsageReports reports;
     private final RateLimits limits;
     private final BudgetGuard budgets;
+    private final AuditTrail audit;
+    private final jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions;
     private final AuthenticationHandler authentication;
 
     @Inject
-    public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, BudgetGuard budgets,
+    public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, BudgetGuard budgets, AuditTrail audit,
+                       jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions,
                        Authenticator authenticator) {
         this.budgets = budgets;
+        this.audit = audit;
+        this.adminActions = adminActions;
         this.keys = keys;
         this.reports = reports;
         this.limits = limits;
@@ -98,6 +105,10 @@ public class AdminRoutes {
             usage(rc, actor, path.equals(ROI));
             return;
         }
+        if (path.equals(AUDIT) || path.startsWith(AUDIT + "/")) {
+            audit(rc, actor, path.substring(AUDIT.length()), method);
+            return;
+        }
         if (path.equals(BUDGETS)) {
             if (method == HttpMethod.GET) {
                 blocking(rc, 200, () -> UsageJson.budgets(reports.currency(), budgets.status(actor)));
@@ -129,6 +140,54 @@ public class AdminRoutes {
         }
         ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Unknown admin path '" + path
                 + "'. The admin API serves " + KEYS + ", " + LIMITS + ", " + BUDGETS + ", " + USAGE + " and " + ROI + "."));
+    }
+
+    /**
+     * {@code GET /audit/verify}, {@code GET /audit/records?from=&to=} (JSON Lines), {@code GET
+     * /audit/subjects/{subject}} for admins and auditors; {@code DELETE /audit/subjects/{subject}/payloads}
+     * (erasure) for admins. Nothing edits or deletes a record.
+     */
+    private void audit(RoutingContext rc, Principal actor, String rest, HttpMethod method) {
+        boolean reader = actor.has(dev.fundament.identity.Role.ADMIN) || actor.has(dev.fundament.identity.Role.AUDITOR);
+        if (!reader) {
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED,
+                    "Only admins and auditors read the audit trail."));
+            return;
+        }
+        if (rest.equals("/verify") && method == HttpMethod.GET) {
+            blocking(rc, 200, () -> AuditJson.report(audit.verify()));
+        } else if (rest.equals("/records") && method == HttpMethod.GET) {
+            java.time.Instant[] range = AuditJson.range(rc.request().getParam("from"), rc.request().getParam("to"));
+            rc.vertx().<String>executeBlocking(() -> AuditJson.jsonl(audit.export(range[0], range[1])), false)
+                    .onComplete(result -> {
+                        if (result.failed()) {
+                            ErrorResponses.send(rc.response(), result.cause());
+                        } else {
+                            rc.response().putHeader("Content-Type", "application/x-ndjson").end(result.result());
+                        }
+                    });
+        } else if (rest.startsWith("/subjects/") && rest.endsWith("/payloads") && method == HttpMethod.DELETE) {
+            String subject = rest.substring("/subjects/".length(), rest.length() - "/payloads".length());
+            if (!actor.has(dev.fundament.identity.Role.ADMIN)) {
+                ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED,
+                        "Only admins erase a data subject's payloads; auditors read."));
+                return;
+            }
+            blocking(rc, 200, () -> {
+                boolean erased = audit.erase(subject);
+                adminActions.fire(new dev.fundament.identity.AdminAction(actor, "subject.erase", subject,
+                        java.util.Map.of("had_key", String.valueOf(erased))));
+                return KeyJson.JSON.createObjectNode().put("object", "data_subject_erasure").put("subject", subject)
+                        .put("erased", erased);
+            });
+        } else if (rest.startsWith("/subjects/") && method == HttpMethod.GET && rest.length() > "/subjects/".length()) {
+            String subject = rest.substring("/subjects/".length());
+            blocking(rc, 200, () -> AuditJson.subject(subject, audit.subject(subject)));
+        } else {
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "The audit API serves GET " + AUDIT
+                    + "/verify, GET " + AUDIT + "/records?from=&to=, GET " + AUDIT + "/subjects/{subject} and DELETE "
+                    + AUDIT + "/subjects/{subject}/payloads; nothing edits a record."));
+        }
     }
 
     private void limits(RoutingContext rc, Principal actor, String path, HttpMethod method) {

@@ -130,6 +130,7 @@ public class OpenAiRoutes {
 
     private void chat(RoutingContext rc, RequestContext ctx) {
         ChatRequest request = OpenAiRequestReader.chat(body(rc));
+        ctx.requestSha256(dev.fundament.audit.AuditChain.sha256(rc.body().buffer().getBytes()));
         HttpServerResponse response = rc.response();
         if (request.stream()) {
             chat.stream(ctx, request).subscribe().withSubscriber(new SseWriter(response, ctx));

@@ -57,11 +57,12 @@ public final class AdminCli {
     }
 
     private int dispatch(Args a) {
-        String group = a.word(0, "a command: keys, limits, budgets or usage");
+        String group = a.word(0, "a command: keys, limits, budgets, usage or audit");
         return switch (group) {
             case "keys" -> keys(a);
             case "limits" -> limits(a);
             case "usage" -> usage(a);
+            case "audit" -> audit(a);
             case "budgets" -> call(a, "GET", "/admin/v1/budgets", null, r -> {
                 out.println("Budgets, in " + r.path("currency").asText());
                 table(r.path("data"), List.of("scope", "subject", "period", "limit", "spent", "remaining", "used_percent",
@@ -122,6 +123,52 @@ public final class AdminCli {
                     r -> out.println("Removed; fundament.yaml's limit applies again."));
             default -> throw new IllegalArgumentException("Unknown limits command '" + action + "'.");
         };
+    }
+
+    /** Exit codes of {@code audit verify}: 0 intact, {@value #TAMPERED} damage found. */
+    static final int TAMPERED = 2;
+
+    private int audit(Args a) {
+        String action = a.word(1, "audit verify|export|subject|erase");
+        return switch (action) {
+            case "verify" -> {
+                int[] code = {0};
+                int sent = call(a, "GET", "/admin/v1/audit/verify", null, r -> {
+                    for (JsonNode chain : r.path("chains")) {
+                        JsonNode p = chain.path("problem");
+                        out.printf("chain %s: %d records, %d signed checkpoints, %s%n", chain.path("instance").asText(),
+                                chain.path("records").asLong(), chain.path("checkpoints").asInt(),
+                                p.isMissingNode() ? "intact" : p.path("kind").asText() + " at record " + p.path("seq").asLong()
+                                        + ": " + p.path("message").asText());
+                    }
+                    out.println(r.path("ok").asBoolean() ? "Audit trail verified: intact." : "Audit trail DAMAGED.");
+                    if (!r.path("ok").asBoolean()) {
+                        code[0] = TAMPERED;
+                    }
+                });
+                yield sent != 0 ? sent : code[0];
+            }
+            case "export" -> send(a, "GET", "/admin/v1/audit/records" + query2("from", a.option("--from").orElse(null),
+                    "to", a.option("--to").orElse(null)), null, body -> out.print(body));
+            case "subject" -> call(a, "GET", "/admin/v1/audit/subjects/" + path(a.word(2, "the data subject (user id)")), null,
+                    r -> out.println(r.toPrettyString()));
+            case "erase" -> call(a, "DELETE", "/admin/v1/audit/subjects/" + path(a.word(2, "the data subject (user id)"))
+                    + "/payloads", null, r -> out.println(r.path("erased").asBoolean()
+                    ? "Erased: the payloads of " + r.path("subject").asText() + " can no longer be read; the chain still verifies."
+                    : "Nothing to erase: no payload key for " + r.path("subject").asText() + "."));
+            default -> throw new IllegalArgumentException("Unknown audit command '" + action + "'.");
+        };
+    }
+
+    private static String query2(String n1, String v1, String n2, String v2) {
+        StringBuilder q = new StringBuilder();
+        if (v1 != null) {
+            q.append('?').append(n1).append('=').append(URLEncoder.encode(v1, StandardCharsets.UTF_8));
+        }
+        if (v2 != null) {
+            q.append(q.isEmpty() ? '?' : '&').append(n2).append('=').append(URLEncoder.encode(v2, StandardCharsets.UTF_8));
+        }
+        return q.toString();
     }
 
     private int usage(Args a) {
@@ -303,7 +350,9 @@ public final class AdminCli {
                   fundament usage [--by team|user|key|model|tag|day] [--from 2026-11-01] [--to 2026-11-30]
                                   [--team T] [--csv]
                   fundament usage roi [--from D] [--to D] [--team T]
-                  fundament budgets      (each budget's spend this day or month)""";
+                  fundament budgets      (each budget's spend this day or month)
+                  fundament audit verify   (exit 2 when damaged)  |  audit export [--from D] [--to D] > trail.jsonl
+                  fundament audit subject USER   (data-subject access)  |  audit erase USER   (crypto-shredding)""";
     }
 
     /** Words and {@code --options} of a command line; options may repeat. */

@@ -48,7 +48,27 @@ final class ConfigValidator {
         spec.identity().teams().forEach((id, team) -> team(spec, id, team));
         sso(spec.identity().sso());
         guardrails(spec);
+        audit(spec.audit());
         return secrets;
+    }
+
+    private void audit(AuditSpec a) {
+        if (a.metadataDays() < 183) {
+            problem("audit.metadata_days", "must be at least 183 (six months, as the EU AI Act asks for logs of"
+                    + " high-risk uses), was " + a.metadataDays());
+        }
+        if (a.payloadDays() < 1 || a.payloadDays() > a.metadataDays()) {
+            problem("audit.payload_days", "must be from 1 to metadata_days (" + a.metadataDays() + "), was " + a.payloadDays());
+        }
+        if (a.checkpointEvery() < 1 || a.checkpointEvery() > 3600) {
+            problem("audit.checkpoint_every", "must be from 1 to 3600 seconds, was " + a.checkpointEvery());
+        }
+        if (a.signingKey() != null) {
+            secret("audit.signing_key", a.signingKey());
+        }
+        if (a.payloadKey() != null) {
+            secret("audit.payload_key", a.payloadKey());
+        }
     }
 
     /** The categories a guardrail can detect, by wire name. */

@@ -13,11 +13,12 @@ import java.util.Map;
  * @param pricing   token prices per provider model, for the ledger and budgets
  * @param roi       minutes saved per use case, for the ROI report
  * @param guardrails detectors and policies for requests and answers, and data-residency rules
+ * @param audit     the tamper-evident audit trail: payload retention, retention periods, keys
  * @param providers upstreams by name; a provider named {@code local} (in-process models) is always added
  * @param models    public model names by name
  */
 public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec identity, LimitsSpec limits,
-                            BudgetsSpec budgets, PricingSpec pricing, RoiSpec roi, GuardrailsSpec guardrails,
+                            BudgetsSpec budgets, PricingSpec pricing, RoiSpec roi, GuardrailsSpec guardrails, AuditSpec audit,
                             Map<String, ProviderSpec> providers,
                             Map<String, ModelSpec> models) {
 
@@ -26,6 +27,7 @@ public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec
         pricing = pricing != null ? pricing : PricingSpec.DEFAULTS;
         roi = roi != null ? roi : RoiSpec.DEFAULTS;
         guardrails = guardrails != null ? guardrails : GuardrailsSpec.DEFAULTS;
+        audit = audit != null ? audit : AuditSpec.DEFAULTS;
         limits = limits != null ? limits : LimitsSpec.DEFAULTS;
         storage = storage != null ? storage : StorageSpec.DEFAULTS;
         identity = identity != null ? identity : IdentitySpec.DEFAULTS;

@@ -51,6 +51,7 @@ public class ChatPipeline {
 
     public Uni<ChatResult> complete(RequestContext ctx, ChatRequest request) {
         ctx.model(request.model(), false);
+        ctx.prompt(promptText(request));
         Holds holds = new Holds();
         return Uni.createFrom().deferred(() -> {
                     Guarded guarded = guard(ctx, plan(ctx), request);
@@ -61,6 +62,9 @@ public class ChatPipeline {
                 })
                 .onItem().call(result -> {
                     ctx.usage(result.usage());
+                    for (ChatResult.Choice c : result.choices()) {
+                        ctx.answer(c.message().text());
+                    }
                     return settlement.success(ctx, holds);
                 })
                 .onFailure().call(f -> settlement.failure(ctx, holds, f))
@@ -75,6 +79,7 @@ public class ChatPipeline {
      */
     public Multi<ChatChunk> stream(RequestContext ctx, ChatRequest request) {
         ctx.model(request.model(), true);
+        ctx.prompt(promptText(request));
         StreamUsage usage = new StreamUsage(request);
         Holds holds = new Holds();
         return Multi.createFrom().deferred(() -> {
@@ -91,6 +96,11 @@ public class ChatPipeline {
                         listeners.firstToken(ctx);
                     }
                     usage.observe(chunk);
+                    for (ChatChunk.Delta d : chunk.choices()) {
+                        if (d.content() != null) {
+                            ctx.answer(d.content());
+                        }
+                    }
                 })
                 .select().where(usage::forCaller)
                 .onItem().transform(usage::withoutUsageUnlessAsked)
@@ -140,6 +150,15 @@ public class ChatPipeline {
                     holds.budget = budget;
                     return true;
                 });
+    }
+
+    /** The messages' texts, role by role, as the audit trail keeps them when payloads are kept. */
+    static String promptText(ChatRequest request) {
+        StringBuilder b = new StringBuilder();
+        for (Message m : request.messages()) {
+            b.append(m.role().wire()).append(": ").append(m.text()).append('\n');
+        }
+        return b.toString();
     }
 
     /** For budgets: two characters a token, and 4,096 completion tokens when max_tokens is not given. */

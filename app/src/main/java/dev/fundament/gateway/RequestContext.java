@@ -45,6 +45,9 @@ public final class RequestContext {
     private boolean cancelled;
     private Map<String, String> responseHeaders = Map.of();
     private java.util.List<dev.fundament.guardrails.Decision> decisions;
+    private String requestSha256;
+    private String prompt;
+    private StringBuilder answer;
 
     public RequestContext(String requestId, Operation operation, long startNanos, Principal principal) {
         this.requestId = requestId;
@@ -152,5 +155,36 @@ public final class RequestContext {
             decisions = new java.util.ArrayList<>(4);
         }
         decisions.add(d);
+    }
+
+    /** @return the SHA-256 of the request body as received, or {@code null} */
+    public String requestSha256() {
+        return requestSha256;
+    }
+
+    /** Set by the HTTP edge from the raw body. */
+    public void requestSha256(String sha256) {
+        this.requestSha256 = sha256;
+    }
+
+    /** @return the prompt as the caller sent it (message texts), for a kept audit payload */
+    public String prompt() {
+        return prompt;
+    }
+
+    void prompt(String text) {
+        this.prompt = text;
+    }
+
+    /** @return the answer text the caller received so far */
+    public String answer() {
+        return answer == null ? "" : answer.toString();
+    }
+
+    void answer(String text) {
+        if (answer == null) {
+            answer = new StringBuilder(text.length() + 16);
+        }
+        answer.append(text);
     }
 }

@@ -1,5 +1,8 @@
 package dev.fundament.gateway;
 
+import dev.fundament.audit.AuditChain;
+import dev.fundament.audit.AuditRecord;
+import dev.fundament.audit.AuditTrail;
 import dev.fundament.config.Configuration;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
@@ -11,6 +14,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -24,14 +30,17 @@ public class Settlement {
 
     /** The status recorded for a request whose caller went away (nginx's convention). */
     static final int CLIENT_CLOSED = 499;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Ledger ledger;
+    private final AuditTrail audit;
     private final Listeners listeners;
     private final String configHash;
 
     @Inject
-    public Settlement(Ledger ledger, Listeners listeners, Configuration configuration) {
+    public Settlement(Ledger ledger, AuditTrail audit, Listeners listeners, Configuration configuration) {
         this.ledger = ledger;
+        this.audit = audit;
         this.listeners = listeners;
         this.configHash = configuration.get().hash();
     }
@@ -41,7 +50,7 @@ public class Settlement {
         LedgerEntry entry = entry(ctx, 200);
         settle(ctx, holds, entry);
         listeners.success(ctx);
-        return ledger.record(entry);
+        return durable(ctx, entry);
     }
 
     /** @return completes (never fails) when the ledger entry is committed */
@@ -51,7 +60,7 @@ public class Settlement {
         LedgerEntry entry = entry(ctx, ctx.failure().kind().status());
         settle(ctx, holds, entry);
         listeners.failure(ctx);
-        return ledger.record(entry).onFailure().recoverWithNull();
+        return durable(ctx, entry).onFailure().recoverWithNull();
     }
 
     /** The caller is gone: nothing waits, but the entry is still written. */
@@ -60,7 +69,39 @@ public class Settlement {
         LedgerEntry entry = entry(ctx, CLIENT_CLOSED);
         settle(ctx, holds, entry);
         listeners.cancel(ctx);
-        ledger.record(entry).subscribe().with(ok -> { }, failure -> { });
+        durable(ctx, entry).subscribe().with(ok -> { }, failure -> { });
+    }
+
+    /** The ledger entry and the audit record, written side by side; completes when both are durable. */
+    private Uni<Void> durable(RequestContext ctx, LedgerEntry entry) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Uni<Void> audited = Uni.createFrom().completionStage(audit.append(auditRecord(ctx, entry),
+                audit.keepsPayloads() ? ctx.prompt() + "assistant: " + ctx.answer() : null));
+        if (context != null) {
+            audited = audited.emitOn(task -> context.runOnContext(v -> task.run())); // back on the request's event loop
+        }
+        return Uni.combine().all().unis(ledger.record(entry), audited).discardItems();
+    }
+
+    private AuditRecord auditRecord(RequestContext ctx, LedgerEntry e) {
+        String decisions = null;
+        if (!ctx.decisions().isEmpty()) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (var d : ctx.decisions()) {
+                list.add(Map.of("policy", d.policy(), "stage", d.stage().wire(), "category", d.category().wire(), "detector",
+                        d.detector(), "action", d.action().wire(), "message", d.message(), "start", d.start(), "end", d.end()));
+            }
+            try {
+                decisions = JSON.writeValueAsString(list);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException failure) {
+                throw new IllegalStateException(failure);
+            }
+        }
+        String answer = ctx.answer();
+        return new AuditRecord(null, 0, null, null, "request", e.requestId(), e.subject(), e.team(), e.keyPrefix(), e.model(),
+                e.provider(), e.upstreamModel(), e.configHash(), decisions, e.inputTokens(), e.outputTokens(), e.costMicros(),
+                e.status(), e.latencyMs(), ctx.requestSha256(), answer.isEmpty() ? null : AuditChain.sha256(answer), null, null,
+                null, null, null, null, null);
     }
 
     /**

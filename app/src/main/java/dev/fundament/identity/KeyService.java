@@ -40,13 +40,17 @@ public class KeyService {
     private final KeyRevocations revocations;
     private final ModelAccess access;
     private final Clock clock;
+    private final java.util.function.Consumer<AdminAction> audit;
 
     @Inject
-    public KeyService(ApiKeyStore store, KeyRevocations revocations, ModelAccess access) {
-        this(store, revocations, access, Clock.systemUTC());
+    public KeyService(ApiKeyStore store, KeyRevocations revocations, ModelAccess access,
+                      jakarta.enterprise.event.Event<AdminAction> audit) {
+        this(store, revocations, access, Clock.systemUTC(), audit::fire);
     }
 
-    KeyService(ApiKeyStore store, KeyRevocations revocations, ModelAccess access, Clock clock) {
+    KeyService(ApiKeyStore store, KeyRevocations revocations, ModelAccess access, Clock clock,
+               java.util.function.Consumer<AdminAction> audit) {
+        this.audit = audit;
         this.store = store;
         this.revocations = revocations;
         this.access = access;
@@ -88,6 +92,8 @@ public class KeyService {
         KeyMaterial.NewKey material = KeyMaterial.generate();
         ApiKey key = record(material, request, team, clock.instant());
         store.insert(key);
+        audit.accept(new AdminAction(actor, "key.create", key.id(), Map.of("prefix", key.prefix(), "team", String.valueOf(key.team()),
+                "roles", key.roles().toString())));
         LOG.infof("Key %s created for %s (team %s) by %s", key.prefix(), key.subject(), key.team(), actor.subject());
         return new Created(key, material.plaintext());
     }
@@ -124,6 +130,7 @@ public class KeyService {
             throw new GatewayException(ErrorKind.CONFLICT, "Key " + old.prefix() + "… is already revoked; create a new key.");
         }
         revocations.revoked(old.hash());
+        audit.accept(new AdminAction(actor, "key.rotate", old.id(), Map.of("prefix", old.prefix(), "replaced_by", next.id())));
         LOG.infof("Key %s rotated to %s by %s", old.prefix(), next.prefix(), actor.subject());
         return new Created(next, material.plaintext());
     }
@@ -134,6 +141,7 @@ public class KeyService {
             throw new GatewayException(ErrorKind.CONFLICT, "Key " + key.prefix() + "… is already revoked.");
         }
         revocations.revoked(key.hash());
+        audit.accept(new AdminAction(actor, "key.revoke", key.id(), Map.of("prefix", key.prefix())));
         LOG.infof("Key %s revoked by %s", key.prefix(), actor.subject());
         return store.findById(id).orElseThrow();
     }

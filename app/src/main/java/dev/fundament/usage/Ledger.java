@@ -1,6 +1,7 @@
 package dev.fundament.usage;
 
 import dev.fundament.config.Configuration;
+import dev.fundament.storage.Journal;
 import dev.fundament.storage.Storage;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -18,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The usage ledger: one durable record per request. {@link #record} completes once the entry is on
- * disk in the ledger's write-ahead journal ({@link LedgerJournal}), and the pipeline releases the
+ * disk in the ledger's write-ahead journal ({@link Journal}), and the pipeline releases the
  * response only then, so every answer a client received has its ledger entry, even if the process is
  * killed right after; the journal moves entries on to the database within milliseconds. Reads through
  * {@link #store()} first wait until every acknowledged entry is in the database.
@@ -27,7 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Ledger {
 
     private final LedgerStore store;
-    private final LedgerJournal journal;
+    private final Journal<LedgerEntry> journal;
     private final Pricing pricing;
     private final LedgerStore reads;
 
@@ -40,7 +41,7 @@ public class Ledger {
     Ledger(LedgerStore store, Pricing pricing, Path journalDir) {
         this.store = store;
         this.pricing = pricing;
-        this.journal = new LedgerJournal(journalDir, store);
+        this.journal = new Journal<>(journalDir, "ledger", LedgerEntry.class, store::insert, e -> e);
         this.reads = new CaughtUp();
     }
 

@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Durable ledger storage. Blocking (JDBC); the {@link LedgerJournal}'s store thread and report requests on
+ * Durable ledger storage. Blocking (JDBC); the ledger journal's store thread and report requests on
  * worker threads call it. {@link JdbcLedgerStore} serves H2 and PostgreSQL; both pass
  * {@code LedgerStoreContract}.
  */

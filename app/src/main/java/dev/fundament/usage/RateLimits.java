@@ -43,6 +43,7 @@ public class RateLimits {
     private final java.util.Set<String> teams;
     private final java.util.Set<String> models;
     private final Clock clock;
+    private java.util.function.Consumer<dev.fundament.identity.AdminAction> audit = a -> { };
     private volatile Map<String, LimitOverride> overrides = Map.of();
     private long timer = -1;
 
@@ -61,6 +62,11 @@ public class RateLimits {
         this.models = models;
         this.clock = clock;
         reload();
+    }
+
+    @Inject
+    void audit(jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> events) {
+        this.audit = events::fire;
     }
 
     void start(@Observes StartupEvent event, Vertx vertx) {
@@ -124,6 +130,9 @@ public class RateLimits {
         String team = authorise(actor, scope, subject);
         LimitOverride o = new LimitOverride(scope, subject, team, rate, clock.instant(), actor.subject());
         store.put(o);
+        audit.accept(new dev.fundament.identity.AdminAction(actor, "limit.set", scope + ":" + subject, Map.of(
+                "requests_per_minute", String.valueOf(rate.requestsPerMinute()), "tokens_per_minute",
+                String.valueOf(rate.tokensPerMinute()))));
         reload();
         LOG.infof("Rate limit of %s %s set to %s requests and %s tokens per minute by %s", scope, subject,
                 show(rate.requestsPerMinute()), show(rate.tokensPerMinute()), actor.subject());
@@ -137,6 +146,7 @@ public class RateLimits {
             throw new GatewayException(ErrorKind.NOT_FOUND, "No limit was set for " + scope + " '" + subject
                     + "' through the admin API.");
         }
+        audit.accept(new dev.fundament.identity.AdminAction(actor, "limit.clear", scope + ":" + subject, Map.of()));
         reload();
         LOG.infof("Rate limit of %s %s removed by %s", scope, subject, actor.subject());
     }

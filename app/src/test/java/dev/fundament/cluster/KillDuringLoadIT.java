@@ -27,8 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGKILL under load: every answer a client received has its ledger entry: durable in the ledger
- * journal when it was answered, and in the embedded database once the instance has started again. Sixteen clients send requests with unique ids until a few hundred answers arrived; the
+ * SIGKILL under load: every answer a client received has its ledger entry and its audit record:
+ * durable in the journals when it was answered, and in the embedded database once the instance has
+ * started again, where the audit chain still verifies. Sixteen clients send requests with unique ids until a few hundred answers arrived; the
  * server is then killed with SIGKILL (no shutdown hook runs) while requests are still in flight.
  */
 class KillDuringLoadIT {
@@ -106,6 +107,11 @@ class KillDuringLoadIT {
 
         // The next start on the same data directory moves what the journal holds into the database.
         server = Instance.start(config, data, TwoInstancesIT.freePort(), Map.of("FUNDAMENT_BOOTSTRAP_KEY", ADMIN));
+        HttpResponse<String> verified = server.get("/admin/v1/audit/verify", ADMIN);
+        assertThat(verified.body()).as("the audit chain verifies after the kill").contains("\"ok\":true");
+        String trail = server.get("/admin/v1/audit/records", ADMIN).body();
+        assertThat(answered).as("an audit record for every answered request")
+                .allSatisfy(id -> assertThat(trail).contains("\"request_id\":\"" + id + "\""));
         server.close();
         assertThat(server.process.exitValue()).as("clean stop after the restart").isNotEqualTo(137);
         Set<String> recorded = new HashSet<>();

@@ -30,7 +30,7 @@ class KeyServiceTest {
     void setUp() {
         store = new JdbcApiKeyStore(Databases.h2());
         authenticator = new Authenticator(store, false, Clock.systemUTC());
-        keys = new KeyService(store, new KeyRevocations(authenticator, null, (String) null), new ModelAccess(Map.of()), Clock.systemUTC());
+        keys = new KeyService(store, new KeyRevocations(authenticator, null, (String) null), new ModelAccess(Map.of()), Clock.systemUTC(), a -> { });
     }
 
     @Test

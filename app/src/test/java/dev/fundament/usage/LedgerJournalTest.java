@@ -2,6 +2,7 @@ package dev.fundament.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fundament.storage.Journal;
 import dev.fundament.testing.Databases;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,10 @@ class LedgerJournalTest {
         }
     };
 
+    private Journal<LedgerEntry> journal(LedgerStore store) {
+        return new Journal<>(dir, "ledger", LedgerEntry.class, store::insert, e -> e);
+    }
+
     private static LedgerEntry entry() {
         return LedgerStoreContract.entry("2026-11-26T09:00:00Z", "sales", "gpt-4o", 10, 5, 300, 200, "drafts");
     }
@@ -60,7 +65,7 @@ class LedgerJournalTest {
 
     @Test
     void acknowledgedRecordsSurviveADatabaseOutageAndACrashAndAreStoredOnceAtTheNextStart() throws Exception {
-        LedgerJournal crashed = new LedgerJournal(dir, DOWN);
+        Journal<LedgerEntry> crashed = journal(DOWN);
         List<LedgerEntry> entries = List.of(entry(), entry(), entry());
         List<CompletableFuture<Void>> acks = entries.stream().map(crashed::write).toList();
         for (CompletableFuture<Void> ack : acks) {
@@ -80,7 +85,7 @@ class LedgerJournalTest {
 
         LedgerStore database = new JdbcLedgerStore(Databases.h2());
         database.insert(List.of(entries.getFirst()));
-        LedgerJournal restarted = new LedgerJournal(dir, database);
+        Journal<LedgerEntry> restarted = journal(database);
         try {
             for (LedgerEntry e : entries) {
                 assertThat(database.countByRequestId(e.requestId())).isEqualTo(1);
@@ -95,7 +100,7 @@ class LedgerJournalTest {
     @Test
     void storedRecordsAreVisibleAfterAwaitAndACleanStopLeavesNoJournal() throws Exception {
         LedgerStore database = new JdbcLedgerStore(Databases.h2());
-        LedgerJournal journal = new LedgerJournal(dir, database);
+        Journal<LedgerEntry> journal = journal(database);
         List<LedgerEntry> entries = Stream.generate(LedgerJournalTest::entry).limit(1_200).toList();
         List<CompletableFuture<Void>> acks = entries.stream().map(journal::write).toList();
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

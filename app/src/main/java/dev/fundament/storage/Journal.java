@@ -1,4 +1,4 @@
-package dev.fundament.usage;
+package dev.fundament.storage;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,37 +22,45 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The ledger's write-ahead journal: how a request's record becomes durable in a fraction of a
- * millisecond while the database stays the store of record.
+ * A write-ahead journal: how a request's record (its ledger entry, its audit record) becomes durable
+ * in a fraction of a millisecond while the database stays the store of record.
  *
  * <p>Requests hand their entry to the journal thread, which takes everything queued (group commit),
- * appends it as JSON lines to the current segment file under {@code <data>/ledger-journal} (created
+ * appends it as JSON lines to the current segment file in its directory, such as {@code <data>/ledger-journal} (created
  * full-size and zero-filled, so the records end at the first zero byte), forces it to disk ({@code fdatasync}) and only then completes the requests' futures: an answer is released
  * once its record is on disk. The store thread then inserts the same batches into the database and
  * deletes a segment once all its entries are stored. At start-up, segments left by a crash are
  * replayed into the database before anything is served; the store skips ids it already has, so a
  * record is stored exactly once. Readers call {@link #awaitStored()} to see every acknowledged record.
  */
-final class LedgerJournal implements AutoCloseable {
+public final class Journal<T> implements AutoCloseable {
+
+    /** Where journaled records end up. Must skip records it already holds (replay after a crash). */
+    public interface Store<T> {
+        void insert(List<T> records);
+    }
 
     static final int MAX_BATCH = 500;
     static final long SEGMENT_BYTES = 8L << 20;
-    private static final Logger LOG = Logger.getLogger(LedgerJournal.class);
+    private static final Logger LOG = Logger.getLogger(Journal.class);
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final String SUFFIX = ".jsonl";
+    private final String prefix;
+    private final Class<T> type;
+    private final java.util.function.UnaryOperator<T> stamp;
 
-    private record Pending(LedgerEntry entry, CompletableFuture<Void> done) {
+    private record Pending<T>(T entry, CompletableFuture<Void> done) {
     }
 
-    private record Journaled(long segment, List<LedgerEntry> entries) {
+    private record Journaled<T>(long segment, List<T> entries) {
     }
 
     private final Path dir;
-    private final LedgerStore store;
-    private final BlockingQueue<Pending> incoming = new LinkedBlockingQueue<>();
-    private final BlockingQueue<Journaled> toStore = new LinkedBlockingQueue<>();
+    private final Store<T> store;
+    private final BlockingQueue<Pending<T>> incoming = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Journaled<T>> toStore = new LinkedBlockingQueue<>();
     private final Thread journalThread;
     private final Thread storeThread;
     private final Object progress = new Object();
@@ -63,36 +71,44 @@ final class LedgerJournal implements AutoCloseable {
     private FileChannel channel;
     private long position;
 
-    LedgerJournal(Path dir, LedgerStore store) {
+    /**
+     * @param prefix segment file names start with it ({@code ledger}, {@code audit})
+     * @param stamp  applied to each record in the journal thread, in order, just before it is written
+     *               (the audit trail chains records here); identity for most
+     */
+    public Journal(Path dir, String prefix, Class<T> type, Store<T> store, java.util.function.UnaryOperator<T> stamp) {
         this.dir = dir;
+        this.prefix = prefix;
+        this.type = type;
+        this.stamp = stamp;
         this.store = store;
         try {
             Files.createDirectories(dir);
             segment = replay() + 1;
             channel = open(segment);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the ledger journal in " + dir, e);
+            throw new UncheckedIOException("cannot open the " + prefix + " journal in " + dir, e);
         }
-        journalThread = Thread.ofPlatform().name("fundament-ledger-journal").daemon(true).start(this::journalLoop);
-        storeThread = Thread.ofPlatform().name("fundament-ledger-store").daemon(true).start(this::storeLoop);
+        journalThread = Thread.ofPlatform().name("fundament-" + prefix + "-journal").daemon(true).start(this::journalLoop);
+        storeThread = Thread.ofPlatform().name("fundament-" + prefix + "-store").daemon(true).start(this::storeLoop);
     }
 
     /** @return completes once the entry is on disk */
-    CompletableFuture<Void> write(LedgerEntry entry) {
+    public CompletableFuture<Void> write(T entry) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        incoming.add(new Pending(entry, done));
+        incoming.add(new Pending<>(entry, done));
         return done;
     }
 
     /** Blocks until every record acknowledged before the call is in the database (at most 30 s). */
-    void awaitStored() {
+    public void awaitStored() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         synchronized (progress) {
             long target = journaledCount;
             while (storedCount < target) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
-                    LOG.warnf("Ledger reads go ahead with %d records not yet in the database", target - storedCount);
+                    LOG.warnf("%s reads go ahead with %d records not yet in the database", prefix, target - storedCount);
                     return;
                 }
                 try {
@@ -112,11 +128,11 @@ final class LedgerJournal implements AutoCloseable {
         int replayed = 0;
         for (Path file : segments) {
             last = Math.max(last, number(file));
-            List<LedgerEntry> batch = new ArrayList<>(MAX_BATCH);
+            List<T> batch = new ArrayList<>(MAX_BATCH);
             String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
             int end = text.indexOf('\0');
             for (String line : (end < 0 ? text : text.substring(0, end)).split("\n")) {
-                LedgerEntry entry = parse(line, file);
+                T entry = parse(line, file);
                 if (entry != null) {
                     batch.add(entry);
                     replayed++;
@@ -130,29 +146,29 @@ final class LedgerJournal implements AutoCloseable {
             Files.delete(file);
         }
         if (replayed > 0) {
-            LOG.infof("Ledger journal: %d records from before the last stop checked into the database", replayed);
+            LOG.infof("%s journal: %d records from before the last stop checked into the database", prefix, replayed);
         }
         return last;
     }
 
-    private static LedgerEntry parse(String line, Path file) {
+    private T parse(String line, Path file) {
         if (line.isBlank()) {
             return null;
         }
         try {
-            return JSON.readValue(line, LedgerEntry.class);
+            return JSON.readValue(line, type);
         } catch (IOException e) {
             // A line cut short by a crash belongs to a request that was never answered.
-            LOG.warnf("Ledger journal %s: skipping an incomplete record", file.getFileName());
+            LOG.warnf("%s journal %s: skipping an incomplete record", prefix, file.getFileName());
             return null;
         }
     }
 
     private void journalLoop() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        List<Pending<T>> batch = new ArrayList<>(MAX_BATCH);
         while (running || !incoming.isEmpty()) {
             try {
-                Pending first = incoming.poll(100, TimeUnit.MILLISECONDS);
+                Pending<T> first = incoming.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -167,16 +183,17 @@ final class LedgerJournal implements AutoCloseable {
         }
     }
 
-    private void append(List<Pending> batch) throws InterruptedException {
+    private void append(List<Pending<T>> batch) throws InterruptedException {
         StringBuilder text = new StringBuilder(batch.size() * 600);
-        List<LedgerEntry> entries = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
+        List<T> entries = new ArrayList<>(batch.size());
+        for (Pending<T> p : batch) {
+            T stamped = stamp.apply(p.entry());
             try {
-                text.append(JSON.writeValueAsString(p.entry())).append('\n');
+                text.append(JSON.writeValueAsString(stamped)).append('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            entries.add(p.entry());
+            entries.add(stamped);
         }
         ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         long backoff = 50;
@@ -194,8 +211,8 @@ final class LedgerJournal implements AutoCloseable {
                 position = at;
                 break;
             } catch (IOException e) {
-                LOG.errorf(e, "Cannot write %d ledger records to the journal; retrying in %d ms (their responses wait)",
-                        batch.size(), backoff);
+                LOG.errorf(e, "Cannot write %d %s records to the journal; retrying in %d ms (their responses wait)",
+                        batch.size(), prefix, backoff);
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 5_000);
                 bytes.rewind();
@@ -205,7 +222,7 @@ final class LedgerJournal implements AutoCloseable {
         synchronized (progress) {
             journaledCount += batch.size();
         }
-        toStore.add(new Journaled(segment, entries));
+        toStore.add(new Journaled<>(segment, entries));
         batch.forEach(p -> p.done().complete(null));
     }
 
@@ -221,7 +238,7 @@ final class LedgerJournal implements AutoCloseable {
     private void storeLoop() {
         long lowestLive = segment;
         while (running || !toStore.isEmpty() || journalThread.isAlive()) {
-            Journaled batch;
+            Journaled<T> batch;
             try {
                 batch = toStore.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -243,15 +260,15 @@ final class LedgerJournal implements AutoCloseable {
         }
     }
 
-    private void storeWithRetry(List<LedgerEntry> entries) {
+    private void storeWithRetry(List<T> entries) {
         long backoff = 50;
         while (true) {
             try {
                 store.insert(entries);
                 return;
             } catch (RuntimeException e) {
-                LOG.errorf(e, "Cannot store %d ledger records in the database; retrying in %d ms (they are safe in the journal)",
-                        entries.size(), backoff);
+                LOG.errorf(e, "Cannot store %d %s records in the database; retrying in %d ms (they are safe in the journal)",
+                        entries.size(), prefix, backoff);
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
@@ -279,7 +296,7 @@ final class LedgerJournal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            LOG.warnf("Ledger journal not cleaned up: %s (it is replayed at the next start)", e.getMessage());
+            LOG.warnf("%s journal not cleaned up: %s (it is replayed at the next start)", prefix, e.getMessage());
         }
     }
 
@@ -312,17 +329,17 @@ final class LedgerJournal implements AutoCloseable {
 
     private List<Path> segments() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("ledger-") && f.toString().endsWith(SUFFIX))
-                    .sorted(java.util.Comparator.comparingLong(LedgerJournal::number)).toList();
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix + "-") && f.toString().endsWith(SUFFIX))
+                    .sorted(java.util.Comparator.comparingLong(this::number)).toList();
         }
     }
 
-    private static String name(long number) {
-        return "ledger-%08d%s".formatted(number, SUFFIX);
+    private String name(long number) {
+        return "%s-%08d%s".formatted(prefix, number, SUFFIX);
     }
 
-    private static long number(Path file) {
+    private long number(Path file) {
         String n = file.getFileName().toString();
-        return Long.parseLong(n.substring("ledger-".length(), n.length() - SUFFIX.length()));
+        return Long.parseLong(n.substring(prefix.length() + 1, n.length() - SUFFIX.length()));
     }
 }
