@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +39,8 @@ public final class JdbcAuditStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Set<String> stored = storedIds(c, records);
+                Set<String> stored = dev.fundament.storage.Sql.existingIds(c, "audit_records",
+                        records.stream().map(AuditRecord::id).toList());
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_records (" + COLUMNS + ") VALUES ("
                         + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                      PreparedStatement payload = c.prepareStatement(
@@ -80,21 +80,6 @@ public final class JdbcAuditStore {
         }
     }
 
-    private static Set<String> storedIds(Connection c, List<AuditRecord> records) throws SQLException {
-        Set<String> stored = new HashSet<>();
-        String marks = String.join(", ", java.util.Collections.nCopies(records.size(), "?"));
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM audit_records WHERE id IN (" + marks + ")")) {
-            for (int i = 0; i < records.size(); i++) {
-                ps.setString(i + 1, records.get(i).id());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stored.add(rs.getString(1));
-                }
-            }
-        }
-        return stored;
-    }
 
     private static void bind(PreparedStatement ps, AuditRecord r) throws SQLException {
         ps.setString(1, r.instance());

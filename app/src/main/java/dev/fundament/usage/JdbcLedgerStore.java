@@ -34,7 +34,8 @@ public final class JdbcLedgerStore implements LedgerStore {
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            java.util.Set<String> stored = storedIds(c, entries);
+            java.util.Set<String> stored = dev.fundament.storage.Sql.existingIds(c, "ledger",
+                    entries.stream().map(LedgerEntry::id).toList());
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 int rows = 0;
                 for (LedgerEntry e : entries) {
@@ -59,22 +60,6 @@ public final class JdbcLedgerStore implements LedgerStore {
         }
     }
 
-    /** The ids of these entries that are stored already (a journal replay may offer them again). */
-    private static java.util.Set<String> storedIds(Connection c, List<LedgerEntry> entries) throws SQLException {
-        java.util.Set<String> stored = new java.util.HashSet<>();
-        String marks = String.join(", ", java.util.Collections.nCopies(entries.size(), "?"));
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM ledger WHERE id IN (" + marks + ")")) {
-            for (int i = 0; i < entries.size(); i++) {
-                ps.setString(i + 1, entries.get(i).id());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stored.add(rs.getString(1));
-                }
-            }
-        }
-        return stored;
-    }
 
     private static void bind(PreparedStatement ps, LedgerEntry e) throws SQLException {
         ps.setString(1, e.id());
