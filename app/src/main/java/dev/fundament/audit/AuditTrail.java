@@ -66,7 +66,17 @@ public class AuditTrail {
         this.clock = clock;
         this.keys = new AuditKeys(signingKey, payloadKey, dataDir);
         this.instance = instanceId(dataDir);
-        this.journal = new Journal<>(dataDir.resolve("audit-journal"), "audit", AuditRecord.class, store::insert, this::chain);
+        this.journal = new Journal<>(dataDir.resolve("audit-journal"), "audit", AuditRecord.class, new Journal.Store<>() {
+            @Override
+            public void insert(List<AuditRecord> records) {
+                store.insert(records);
+            }
+
+            @Override
+            public void insertNew(List<AuditRecord> records) {
+                store.insertNew(records);
+            }
+        }, this::chain);
     }
 
     private static String instanceId(Path dataDir) {
@@ -195,6 +205,16 @@ public class AuditTrail {
             LOG.infof("Audit retention: %d payloads older than %d days and %d records older than %d days removed", payloads,
                     spec.payloadDays(), records, spec.metadataDays());
         }
+    }
+
+    /** Blocks until every acknowledged record is in the database (at most 30 s). */
+    void awaitStored() {
+        journal.awaitStored();
+    }
+
+    /** @return how many records this instance's chain holds in the database */
+    long stored() {
+        return store.last(instance).map(AuditRecord::seq).orElse(0L);
     }
 
     /** @return the result of checking every chain in the store */

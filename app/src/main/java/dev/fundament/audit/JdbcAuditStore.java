@@ -33,14 +33,23 @@ public final class JdbcAuditStore {
 
     /** Stores records and their payloads in one transaction, skipping records already stored. */
     public void insert(List<AuditRecord> records) {
+        write(records, true);
+    }
+
+    /** Stores records known to be new, without checking for them first (the journal's fast path). */
+    public void insertNew(List<AuditRecord> records) {
+        write(records, false);
+    }
+
+    private void write(List<AuditRecord> records, boolean skipStored) {
         if (records.isEmpty()) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Set<String> stored = dev.fundament.storage.Sql.existingIds(c, "audit_records",
-                        records.stream().map(AuditRecord::id).toList());
+                Set<String> stored = skipStored ? dev.fundament.storage.Sql.existingIds(c, "audit_records",
+                        records.stream().map(AuditRecord::id).toList()) : new java.util.HashSet<>();
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_records (" + COLUMNS + ") VALUES ("
                         + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                      PreparedStatement payload = c.prepareStatement(

@@ -35,12 +35,22 @@ import org.jboss.logging.Logger;
  */
 public final class Journal<T> implements AutoCloseable {
 
-    /** Where journaled records end up. Must skip records it already holds (replay after a crash). */
+    /** Where journaled records end up. */
     public interface Store<T> {
+        /** Stores records that may already be stored (a replay after a crash): must skip those. */
         void insert(List<T> records);
+
+        /** Stores records journaled by this run, never offered before; the fast path. */
+        default void insertNew(List<T> records) {
+            insert(records);
+        }
     }
 
     static final int MAX_BATCH = 500;
+    /** The most records journaled but not yet in the database before journaling waits. */
+    static final int MAX_BACKLOG = 20_000;
+    /** The most records one database transaction takes. */
+    static final int STORE_BATCH = 2_000;
     static final long SEGMENT_BYTES = 8L << 20;
     private static final Logger LOG = Logger.getLogger(Journal.class);
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -221,6 +231,11 @@ public final class Journal<T> implements AutoCloseable {
         }
         synchronized (progress) {
             journaledCount += batch.size();
+            // Backpressure: when the database falls this far behind, journaling waits for it, so memory stays bounded
+            // and what is acknowledged is what the database sustains.
+            while (journaledCount - storedCount > MAX_BACKLOG && storeThread != null && storeThread.isAlive()) {
+                progress.wait(100);
+            }
         }
         toStore.add(new Journaled<>(segment, entries));
         batch.forEach(p -> p.done().complete(null));
@@ -237,38 +252,56 @@ public final class Journal<T> implements AutoCloseable {
 
     private void storeLoop() {
         long lowestLive = segment;
+        List<Journaled<T>> batches = new ArrayList<>();
         while (running || !toStore.isEmpty() || journalThread.isAlive()) {
-            Journaled<T> batch;
+            Journaled<T> first;
             try {
-                batch = toStore.poll(100, TimeUnit.MILLISECONDS);
+                first = toStore.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (batch == null) {
+            if (first == null) {
                 continue;
             }
-            storeWithRetry(batch.entries());
+            // Everything journaled meanwhile goes into the same database transaction.
+            batches.add(first);
+            int size = first.entries().size();
+            while (size < STORE_BATCH && toStore.peek() != null) {
+                Journaled<T> next = toStore.poll();
+                batches.add(next);
+                size += next.entries().size();
+            }
+            List<T> entries = new ArrayList<>(size);
+            batches.forEach(b -> entries.addAll(b.entries()));
+            storeWithRetry(entries, false);
             synchronized (progress) {
-                storedCount += batch.entries().size();
+                storedCount += size;
                 progress.notifyAll();
             }
-            // Batches arrive in journal order: every segment before this batch's is fully stored.
-            for (; lowestLive < batch.segment(); lowestLive++) {
+            // Batches arrive in journal order: every segment before the last one's is fully stored.
+            for (; lowestLive < batches.getLast().segment(); lowestLive++) {
                 delete(lowestLive);
             }
+            batches.clear();
         }
     }
 
-    private void storeWithRetry(List<T> entries) {
+    private void storeWithRetry(List<T> entries, boolean again) {
         long backoff = 50;
+        boolean retry = again;
         while (true) {
             try {
-                store.insert(entries);
+                if (retry) {
+                    store.insert(entries);
+                } else {
+                    store.insertNew(entries);
+                }
                 return;
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Cannot store %d %s records in the database; retrying in %d ms (they are safe in the journal)",
                         entries.size(), prefix, backoff);
+                retry = true; // part of a failed attempt may have been stored after all
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {

@@ -29,13 +29,22 @@ public final class JdbcLedgerStore implements LedgerStore {
 
     @Override
     public void insert(List<LedgerEntry> entries) {
+        write(entries, true);
+    }
+
+    @Override
+    public void insertNew(List<LedgerEntry> entries) {
+        write(entries, false);
+    }
+
+    private void write(List<LedgerEntry> entries, boolean skipStored) {
         if (entries.isEmpty()) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            java.util.Set<String> stored = dev.fundament.storage.Sql.existingIds(c, "ledger",
-                    entries.stream().map(LedgerEntry::id).toList());
+            java.util.Set<String> stored = skipStored ? dev.fundament.storage.Sql.existingIds(c, "ledger",
+                    entries.stream().map(LedgerEntry::id).toList()) : new java.util.HashSet<>();
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 int rows = 0;
                 for (LedgerEntry e : entries) {

@@ -41,7 +41,17 @@ public class Ledger {
     Ledger(LedgerStore store, Pricing pricing, Path journalDir) {
         this.store = store;
         this.pricing = pricing;
-        this.journal = new Journal<>(journalDir, "ledger", LedgerEntry.class, store::insert, e -> e);
+        this.journal = new Journal<>(journalDir, "ledger", LedgerEntry.class, new Journal.Store<>() {
+            @Override
+            public void insert(List<LedgerEntry> records) {
+                store.insert(records);
+            }
+
+            @Override
+            public void insertNew(List<LedgerEntry> records) {
+                store.insertNew(records);
+            }
+        }, e -> e);
         this.reads = new CaughtUp();
     }
 

@@ -16,6 +16,11 @@ public interface LedgerStore {
      */
     void insert(List<LedgerEntry> entries);
 
+    /** Stores entries known to be new (never offered before), without checking for them first. */
+    default void insertNew(List<LedgerEntry> entries) {
+        insert(entries);
+    }
+
     /** Totals grouped by one dimension, for days {@code from} to {@code to} inclusive (UTC). */
     List<UsageRow> report(Dimension groupBy, LocalDate from, LocalDate to, String team);
 

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two Fundament processes share one PostgreSQL (keys) and one Redis (limit counters): a key created on
- * one works on the other, and a limit of N requests per minute admits exactly N in total, however the
- * requests are spread over the instances.
+ * Two Fundament processes share one PostgreSQL (keys, ledger, audit trail) and one Redis (limit
+ * counters): a key created on one works on the other, a limit of N requests per minute admits exactly
+ * N in total however the requests are spread, a revoked key stops at once on both, and each keeps its
+ * own audit chain that one verification covers.
  */
 class TwoInstancesIT {
 
@@ -64,6 +65,9 @@ class TwoInstancesIT {
                   type: postgresql
                   url: jdbc:postgresql://127.0.0.1:5432/%s
                   username: postgres
+                audit:
+                  checkpoint_every: 1
+                  signing_key: %s
                 limits:
                   counters:
                     type: redis
@@ -77,7 +81,7 @@ class TwoInstancesIT {
                 models:
                   chat:
                     provider: sim
-                """.formatted(database, redis, LIMIT, upstream.port()));
+                """.formatted(database, signingKey(), redis, LIMIT, upstream.port()));
         Map<String, String> env = Map.of("FUNDAMENT_BOOTSTRAP_KEY", ADMIN);
         first = Instance.start(config, dir.resolve("a"), freePort(), env);
         second = Instance.start(config, dir.resolve("b"), freePort(), env);
@@ -151,6 +155,24 @@ class TwoInstancesIT {
         }
         pool.shutdown();
         return statuses;
+    }
+
+    /** One Ed25519 key for both instances, as an operator configures it. */
+    private static String signingKey() throws Exception {
+        return java.util.Base64.getEncoder().encodeToString(
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded());
+    }
+
+    @Test
+    void eachInstanceKeepsItsOwnChainAndOneVerificationCoversBoth() throws Exception {
+        for (Instance i : new Instance[] {first, second}) {
+            assertThat(i.post("/v1/chat/completions", ADMIN, "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> report = second.get("/admin/v1/audit/verify", ADMIN);
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(report.body()).contains("\"ok\":true");
+        assertThat(report.body().split("\"instance\":", -1)).as("two chains").hasSize(3);
     }
 
     static int freePort() throws Exception {
