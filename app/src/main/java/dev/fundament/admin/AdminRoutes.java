@@ -49,13 +49,15 @@ public class AdminRoutes {
     private final RateLimits limits;
     private final BudgetGuard budgets;
     private final AuditTrail audit;
+    private final dev.fundament.config.Configuration configuration;
     private final jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions;
     private final AuthenticationHandler authentication;
 
     @Inject
     public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, BudgetGuard budgets, AuditTrail audit,
                        jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions,
-                       Authenticator authenticator) {
+                       dev.fundament.config.Configuration configuration, Authenticator authenticator) {
+        this.configuration = configuration;
         this.budgets = budgets;
         this.audit = audit;
         this.adminActions = adminActions;
@@ -154,7 +156,9 @@ public class AdminRoutes {
                     "Only admins and auditors read the audit trail."));
             return;
         }
-        if (rest.equals("/verify") && method == HttpMethod.GET) {
+        if (rest.equals("/processing") && method == HttpMethod.GET) {
+            json(rc, dev.fundament.audit.ProcessingReport.of(configuration.spec(), configuration.get().hash()));
+        } else if (rest.equals("/verify") && method == HttpMethod.GET) {
             blocking(rc, 200, () -> AuditJson.report(audit.verify()));
         } else if (rest.equals("/records") && method == HttpMethod.GET) {
             java.time.Instant[] range = AuditJson.range(rc.request().getParam("from"), rc.request().getParam("to"));
@@ -185,7 +189,7 @@ public class AdminRoutes {
             blocking(rc, 200, () -> AuditJson.subject(subject, audit.subject(subject)));
         } else {
             ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "The audit API serves GET " + AUDIT
-                    + "/verify, GET " + AUDIT + "/records?from=&to=, GET " + AUDIT + "/subjects/{subject} and DELETE "
+                    + "/verify, GET " + AUDIT + "/processing, GET " + AUDIT + "/records?from=&to=, GET " + AUDIT + "/subjects/{subject} and DELETE "
                     + AUDIT + "/subjects/{subject}/payloads; nothing edits a record."));
         }
     }
@@ -271,6 +275,10 @@ public class AdminRoutes {
                         .end(Buffer.buffer(result.result().toString()));
             }
         });
+    }
+
+    private static void json(RoutingContext rc, JsonNode body) {
+        rc.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(Buffer.buffer(body.toString()));
     }
 
     private static void notAllowed(RoutingContext rc, String allow) {

@@ -129,7 +129,7 @@ public final class AdminCli {
     static final int TAMPERED = 2;
 
     private int audit(Args a) {
-        String action = a.word(1, "audit verify|export|subject|erase");
+        String action = a.word(1, "audit verify|export|subject|erase|processing");
         return switch (action) {
             case "verify" -> {
                 int[] code = {0};
@@ -150,6 +150,7 @@ public final class AdminCli {
             }
             case "export" -> send(a, "GET", "/admin/v1/audit/records" + query2("from", a.option("--from").orElse(null),
                     "to", a.option("--to").orElse(null)), null, body -> out.print(body));
+            case "processing" -> call(a, "GET", "/admin/v1/audit/processing", null, r -> out.println(r.toPrettyString()));
             case "subject" -> call(a, "GET", "/admin/v1/audit/subjects/" + path(a.word(2, "the data subject (user id)")), null,
                     r -> out.println(r.toPrettyString()));
             case "erase" -> call(a, "DELETE", "/admin/v1/audit/subjects/" + path(a.word(2, "the data subject (user id)"))
@@ -352,7 +353,8 @@ public final class AdminCli {
                   fundament usage roi [--from D] [--to D] [--team T]
                   fundament budgets      (each budget's spend this day or month)
                   fundament audit verify   (exit 2 when damaged)  |  audit export [--from D] [--to D] > trail.jsonl
-                  fundament audit subject USER   (data-subject access)  |  audit erase USER   (crypto-shredding)""";
+                  fundament audit subject USER   (data-subject access)  |  audit erase USER   (crypto-shredding)
+                  fundament audit processing   (records of processing, GDPR Art. 30, from the configuration)""";
     }
 
     /** Words and {@code --options} of a command line; options may repeat. */

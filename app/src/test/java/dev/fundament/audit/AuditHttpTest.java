@@ -71,4 +71,17 @@ class AuditHttpTest {
                 .body("error.message", containsString("'from'"))
                 .body("error.message", containsString("'to'"));
     }
+
+    @Test
+    void recordsOfProcessingComeFromTheConfiguration() {
+        JsonPath report = given().get("/admin/v1/audit/processing").then().statusCode(200)
+                .body("object", equalTo("records_of_processing")).extract().jsonPath();
+        assertThat(report.getString("routes.find { it.model == 'echo' }.personal_data.person"))
+                .contains("pseudonymised before sending by 'pii-to-cloud'");
+        assertThat(report.getString("routes.find { it.model == 'gpt-sim' }.personal_data.email")).isEqualTo("sent as is (no policy)");
+        assertThat(report.getList("routes.find { it.model == 'mixed' }.recipients.labels.flatten()", String.class))
+                .contains("on-prem");
+        assertThat(report.getString("routes.find { it.model == 'mixed' }.residency[0].rule")).isEqualTo("personal-data-on-prem");
+        assertThat(report.getInt("retention.audit_records_days")).isEqualTo(400);
+    }
 }

@@ -87,6 +87,11 @@ class AdminCliTest {
         assertThat(csv.out()).startsWith("group,requests,errors,input_tokens,output_tokens,cached_tokens,cost_");
         assertThat(admin("usage", "roi").out()).startsWith("Return on investment").contains("USE CASE");
         assertThat(admin("budgets").out()).startsWith("Budgets, in EUR").contains("budgeted").contains("day");
+        Run verified = admin("audit", "verify");
+        assertThat(verified.code()).as(verified.err()).isZero();
+        assertThat(verified.out()).contains("Audit trail verified: intact.");
+        assertThat(admin("audit", "export").out()).contains("\"kind\":\"request\"");
+        assertThat(admin("audit", "processing").out()).contains("records_of_processing");
     }
 
     @Test
