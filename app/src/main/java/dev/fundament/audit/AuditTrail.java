@@ -47,6 +47,7 @@ public class AuditTrail {
     private final AuditKeys keys;
     private final String instance;
     private final Journal<AuditRecord> journal;
+    private final KafkaExport kafka;
     private final Clock clock;
     private final Cache<String, String> subjectKeys = Caffeine.newBuilder().maximumSize(50_000).build();
     private long lastSeq = -1;
@@ -66,17 +67,26 @@ public class AuditTrail {
         this.clock = clock;
         this.keys = new AuditKeys(signingKey, payloadKey, dataDir);
         this.instance = instanceId(dataDir);
+        this.kafka = spec.kafka() == null ? null : new KafkaExport(spec.kafka(), instance);
         this.journal = new Journal<>(dataDir.resolve("audit-journal"), "audit", AuditRecord.class, new Journal.Store<>() {
             @Override
             public void insert(List<AuditRecord> records) {
                 store.insert(records);
+                stream(records);
             }
 
             @Override
             public void insertNew(List<AuditRecord> records) {
                 store.insertNew(records);
+                stream(records);
             }
         }, this::chain);
+    }
+
+    private void stream(List<AuditRecord> records) {
+        if (kafka != null) {
+            kafka.send(records);
+        }
     }
 
     private static String instanceId(Path dataDir) {
@@ -107,6 +117,9 @@ public class AuditTrail {
             vertx.cancelTimer(timer);
         }
         journal.close();
+        if (kafka != null) {
+            kafka.close();
+        }
         try {
             checkpoint();
         } catch (RuntimeException e) {

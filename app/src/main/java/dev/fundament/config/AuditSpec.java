@@ -11,11 +11,19 @@ package dev.fundament.config;
  *                        once and kept in the data directory
  * @param payloadKey      AES-256 master key (base64) wrapping the per-subject keys, or a secret reference;
  *                        default: generated once and kept in the data directory
+ * @param kafka           where to stream records for the company's SIEM as well; default: nowhere
  */
 public record AuditSpec(Boolean payloads, Integer payloadDays, Integer metadataDays, Integer checkpointEvery,
-                        String signingKey, String payloadKey) {
+                        String signingKey, String payloadKey, KafkaSpec kafka) {
 
-    public static final AuditSpec DEFAULTS = new AuditSpec(null, null, null, null, null, null);
+    public static final AuditSpec DEFAULTS = new AuditSpec(null, null, null, null, null, null, null);
+
+    /**
+     * @param bootstrapServers the brokers, such as {@code kafka-1:9092,kafka-2:9092}
+     * @param topic            the topic records go to, one JSON object a message, keyed by instance and sequence
+     */
+    public record KafkaSpec(@Required String bootstrapServers, @Required String topic) {
+    }
 
     public AuditSpec {
         payloads = payloads != null ? payloads : Boolean.FALSE;

@@ -45,7 +45,7 @@ class AuditPrivacyTest {
     void accessErasureAndRetention() throws Exception {
         DataSource db = Databases.h2();
         MovableClock clock = new MovableClock();
-        AuditTrail trail = new AuditTrail(new AuditSpec(true, 30, 200, null, null, null), null, null, new JdbcAuditStore(db), dir,
+        AuditTrail trail = new AuditTrail(new AuditSpec(true, 30, 200, null, null, null, null), null, null, new JdbcAuditStore(db), dir,
                 clock);
         try {
             trail.append(AuditTamperTest.request("r1", "maria", 10), "user: Mein Gehalt ist 5.400 EUR\nassistant: Danke.")

@@ -52,7 +52,7 @@ public class AuditBenchmark {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("fundament") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        trail = new AuditTrail(new AuditSpec(true, 30, 400, null, null, null), null, null, new JdbcAuditStore(ds), dir,
+        trail = new AuditTrail(new AuditSpec(true, 30, 400, null, null, null, null), null, null, new JdbcAuditStore(ds), dir,
                 Clock.systemUTC());
         payload = "user: " + "Please summarise the attached customer complaint and draft a polite answer. ".repeat(27)
                 + "\nassistant: Here is a summary.";
