@@ -102,4 +102,16 @@ final class Instance implements AutoCloseable {
             process.destroyForcibly();
         }
     }
+
+    /** Stops the instances that started and the test's Vert.x, whatever got that far. */
+    static void closeAll(io.vertx.core.Vertx vertx, Instance... instances) {
+        for (Instance i : instances) {
+            if (i != null) {
+                i.close();
+            }
+        }
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
 }

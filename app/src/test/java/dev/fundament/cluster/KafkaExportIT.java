@@ -76,12 +76,7 @@ class KafkaExportIT {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (vertx != null) {
-            vertx.close();
-        }
+        Instance.closeAll(vertx, server);
     }
 
     @Test

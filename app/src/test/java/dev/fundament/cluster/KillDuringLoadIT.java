@@ -64,12 +64,7 @@ class KillDuringLoadIT {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (vertx != null) {
-            vertx.close();
-        }
+        Instance.closeAll(vertx, server);
     }
 
     @Test

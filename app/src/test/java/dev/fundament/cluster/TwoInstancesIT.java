@@ -89,14 +89,7 @@ class TwoInstancesIT {
 
     @AfterAll
     static void stop() {
-        for (Instance i : new Instance[] {first, second}) {
-            if (i != null) {
-                i.close();
-            }
-        }
-        if (vertx != null) {
-            vertx.close();
-        }
+        Instance.closeAll(vertx, first, second);
     }
 
     @Test
