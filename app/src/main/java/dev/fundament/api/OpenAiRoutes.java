@@ -147,6 +147,7 @@ public class OpenAiRoutes {
 
     private void embed(RoutingContext rc, RequestContext ctx) {
         OpenAiRequestReader.Embedding request = OpenAiRequestReader.embedding(body(rc));
+        ctx.requestSha256(dev.fundament.audit.AuditChain.sha256(rc.body().buffer().getBytes()));
         HttpServerResponse response = rc.response();
         Context loop = Vertx.currentContext();
         embeddings.embed(ctx, request.request())

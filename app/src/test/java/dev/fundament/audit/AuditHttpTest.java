@@ -46,6 +46,14 @@ class AuditHttpTest {
         assertThat(export).contains("\"action\":\"key.create\"").contains(requestId).doesNotContain(userKey);
 
         given().get("/admin/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
+
+        String embedding = "{\"model\":\"embed-sim\",\"input\":\"hello\"}";
+        String embeddingId = "audit-emb-" + UUID.randomUUID();
+        given().header("Authorization", "Bearer " + userKey).header("x-request-id", embeddingId).contentType("application/json")
+                .body(embedding).post("/v1/embeddings").then().statusCode(200);
+        JsonPath after = given().get("/admin/v1/audit/subjects/" + user).then().statusCode(200).extract().jsonPath();
+        assertThat(after.getString("data.find { it.request_id == '" + embeddingId + "' }.request_sha256"))
+                .isEqualTo(AuditChain.sha256(embedding));
     }
 
     @Test
