@@ -42,6 +42,7 @@ public class AdminRoutes {
     private static final String LIMITS = "/admin/v1/limits";
     private static final String BUDGETS = "/admin/v1/budgets";
     private static final String AUDIT = "/admin/v1/audit";
+    private static final String ROUTES = "/admin/v1/routes";
     private static final long MAX_BODY = 64 * 1024;
 
     private final KeyService keys;
@@ -50,14 +51,17 @@ public class AdminRoutes {
     private final BudgetGuard budgets;
     private final AuditTrail audit;
     private final dev.fundament.config.Configuration configuration;
+    private final dev.fundament.gateway.GatewayRuntime runtime;
     private final jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions;
     private final AuthenticationHandler authentication;
 
     @Inject
     public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, BudgetGuard budgets, AuditTrail audit,
                        jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions,
-                       dev.fundament.config.Configuration configuration, Authenticator authenticator) {
+                       dev.fundament.config.Configuration configuration, dev.fundament.gateway.GatewayRuntime runtime,
+                       Authenticator authenticator) {
         this.configuration = configuration;
+        this.runtime = runtime;
         this.budgets = budgets;
         this.audit = audit;
         this.adminActions = adminActions;
@@ -105,6 +109,17 @@ public class AdminRoutes {
                 return;
             }
             usage(rc, actor, path.equals(ROI));
+            return;
+        }
+        if (path.equals(ROUTES)) {
+            if (method != HttpMethod.GET) {
+                notAllowed(rc, "GET");
+            } else if (!(actor.has(dev.fundament.identity.Role.ADMIN) || actor.has(dev.fundament.identity.Role.AUDITOR))) {
+                ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED,
+                        "Only admins and auditors see the routes' state."));
+            } else {
+                json(rc, routes());
+            }
             return;
         }
         if (path.equals(AUDIT) || path.startsWith(AUDIT + "/")) {
@@ -275,6 +290,30 @@ public class AdminRoutes {
                         .end(Buffer.buffer(result.result().toString()));
             }
         });
+    }
+
+    /** Each configured model with its targets: version, weight, circuit breaker and calls in flight. */
+    private JsonNode routes() {
+        var o = KeyJson.JSON.createObjectNode();
+        o.put("object", "list");
+        var data = o.putArray("data");
+        runtime.routes().configured().forEach((name, route) -> {
+            var r = data.addObject();
+            r.put("model", name);
+            r.put("kind", route.kind().wire());
+            var targets = r.putArray("targets");
+            for (dev.fundament.routing.Target t : route.targets()) {
+                var n = targets.addObject();
+                n.put("provider", t.provider().name());
+                n.put("model", t.upstreamModel());
+                n.put("version", t.version());
+                n.put("weight", t.weight());
+                n.put("breaker", t.breaker().state().name().toLowerCase(java.util.Locale.ROOT));
+                n.put("failure_rate", Math.round(t.breaker().failureRate() * 1000) / 1000.0);
+                n.put("in_flight", t.inFlight().get());
+            }
+        });
+        return o;
     }
 
     private static void json(RoutingContext rc, JsonNode body) {

@@ -394,12 +394,19 @@ final class ConfigValidator {
             return;
         }
         List<TargetSpec> targets = m.allTargets();
+        boolean weighted = targets.stream().anyMatch(t -> t != null && t.weight() != null);
+        if (weighted && targets.stream().filter(t -> t != null && t.weight() != null).mapToInt(TargetSpec::weight).sum() <= 0) {
+            problem(path + ".targets", "weights add up to 0: give at least one target a positive weight");
+        }
         for (int i = 0; i < targets.size(); i++) {
             TargetSpec t = targets.get(i);
             if (t == null) {
                 continue;
             }
             String tPath = single ? path : path + ".targets[" + i + "]";
+            if (t.weight() != null && (t.weight() < 0 || t.weight() > 1000)) {
+                problem(tPath + ".weight", "expected a whole number from 0 to 1000, was " + t.weight());
+            }
             ProviderSpec p = spec.providers().get(t.provider());
             if (p == null) {
                 problem(tPath + ".provider", "unknown provider '" + t.provider() + "'; defined: "

@@ -20,10 +20,13 @@ import java.util.Map;
  *                         default true; turn off for servers that reject the option
  * @param labels           where it runs, for data-residency rules: for example {@code on-prem},
  *                         {@code eu}; default none (the in-process provider {@code local} is on-prem)
+ * @param circuitBreaker   whether its targets are skipped for a while after failing half of their recent
+ *                         calls; default true
  */
 public record ProviderSpec(@Required ProviderType type, String baseUrl, String apiKey, String apiVersion,
                            Map<String, String> headers, TimeoutsSpec timeouts, Integer maxConnections,
-                           Boolean directAccess, Integer defaultMaxTokens, Boolean askForUsage, List<String> labels) {
+                           Boolean directAccess, Integer defaultMaxTokens, Boolean askForUsage, List<String> labels,
+                           Boolean circuitBreaker) {
 
     public ProviderSpec {
         if (baseUrl == null && type != null) {
@@ -39,5 +42,6 @@ public record ProviderSpec(@Required ProviderType type, String baseUrl, String a
         defaultMaxTokens = defaultMaxTokens != null ? defaultMaxTokens : 4096;
         askForUsage = askForUsage != null ? askForUsage : Boolean.TRUE;
         labels = labels != null ? List.copyOf(labels) : List.of();
+        circuitBreaker = circuitBreaker != null ? circuitBreaker : Boolean.TRUE;
     }
 }

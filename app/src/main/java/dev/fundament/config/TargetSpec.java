@@ -1,5 +1,17 @@
 package dev.fundament.config;
 
-/** @param model the upstream model (for Azure the deployment name); defaults to the public name */
-public record TargetSpec(@Required String provider, String model) {
+/**
+ * One target of a model.
+ *
+ * @param model   the upstream model (for Azure the deployment name); defaults to the public name
+ * @param weight  share of first attempts when the model's targets have weights (A/B tests, canaries:
+ *                90 and 10); targets without weight are fallbacks only; default none
+ * @param version a label for the model version behind this target, such as {@code 2024-08-06}, shown
+ *                in the admin API and recorded with each request; optional
+ */
+public record TargetSpec(@Required String provider, String model, Integer weight, String version) {
+
+    public TargetSpec(String provider, String model) {
+        this(provider, model, null, null);
+    }
 }

@@ -36,11 +36,13 @@ public class GatewayRuntime {
         this.config = configuration.get();
         Map<String, Provider> providers = new LinkedHashMap<>();
         Map<String, Boolean> direct = new LinkedHashMap<>();
+        Map<String, Boolean> breakers = new LinkedHashMap<>();
         config.spec().providers().forEach((name, spec) -> {
             providers.put(name, factory(factories, spec).create(name, spec, config.apiKey(name), vertx));
             direct.put(name, spec.directAccess());
+            breakers.put(name, spec.circuitBreaker());
         });
-        this.routes = new RouteTable(config.spec().models(), providers, direct);
+        this.routes = new RouteTable(config.spec().models(), providers, direct, breakers);
         LOG.infof("Configuration from %s (hash %s): providers %s, models %s", config.source(),
                 config.hash().substring(0, 12), providers.keySet(), config.spec().models().keySet());
     }

@@ -32,13 +32,21 @@ public final class RouteTable {
      * @param directAccess each provider's {@code direct_access} flag
      */
     public RouteTable(Map<String, ModelSpec> models, Map<String, Provider> providers, Map<String, Boolean> directAccess) {
+        this(models, providers, directAccess, Map.of());
+    }
+
+    /** @param breakers each provider's {@code circuit_breaker} flag; default on */
+    public RouteTable(Map<String, ModelSpec> models, Map<String, Provider> providers, Map<String, Boolean> directAccess,
+                      Map<String, Boolean> breakers) {
         this.providers = Map.copyOf(providers);
         this.directAccess = Map.copyOf(directAccess);
         Map<String, Route> routes = new LinkedHashMap<>();
         models.forEach((name, spec) -> {
             List<Target> targets = new ArrayList<>();
             for (TargetSpec t : spec.allTargets()) {
-                targets.add(new Target(providers.get(t.provider()), t.model() != null ? t.model() : name));
+                targets.add(new Target(providers.get(t.provider()), t.model() != null ? t.model() : name, t.version(),
+                        t.weight() == null ? 0 : t.weight(), new CircuitBreaker(breakers.getOrDefault(t.provider(), true)),
+                        new java.util.concurrent.atomic.AtomicInteger()));
             }
             routes.put(name, new Route(name, spec.kind(), targets, true));
         });

@@ -1,13 +1,22 @@
 package dev.fundament.routing;
 
 import dev.fundament.providers.Provider;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One place a route can send a request: a provider and the model name that provider knows.
+ * One place a route can send a request: a provider and the model name that provider knows, with its
+ * version label and weight, and its live state: circuit breaker and calls in flight.
  *
  * @param upstreamModel the upstream's model (for Azure the deployment name)
+ * @param version       a label for the model version this target serves, such as {@code 2024-08-06}; may be null
+ * @param weight        share of first attempts for a weighted route; 0 for fallback-only targets
  */
-public record Target(Provider provider, String upstreamModel) {
+public record Target(Provider provider, String upstreamModel, String version, int weight, CircuitBreaker breaker,
+                     AtomicInteger inFlight) {
+
+    public Target(Provider provider, String upstreamModel) {
+        this(provider, upstreamModel, null, 0, new CircuitBreaker(), new AtomicInteger());
+    }
 
     /** @return {@code provider/model}, as shown in errors and metrics */
     public String label() {

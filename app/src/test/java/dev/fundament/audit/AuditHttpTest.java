@@ -92,4 +92,15 @@ class AuditHttpTest {
         assertThat(report.getString("routes.find { it.model == 'mixed' }.residency[0].rule")).isEqualTo("personal-data-on-prem");
         assertThat(report.getInt("retention.audit_records_days")).isEqualTo(400);
     }
+
+    @Test
+    void routesShowTheirTargetsState() {
+        JsonPath routes = given().get("/admin/v1/routes").then().statusCode(200).extract().jsonPath();
+        assertThat(routes.getList("data.find { it.model == 'with-fallback' }.targets.provider", String.class))
+                .containsExactly("sim-500", "sim");
+        assertThat(routes.getString("data.find { it.model == 'with-fallback' }.targets[1].breaker")).isIn("closed", "half_open", "open");
+        assertThat(routes.getInt("data.find { it.model == 'gpt-sim' }.targets[0].in_flight")).isZero();
+        String user = key("{\"name\":\"nosy\",\"team\":\"sales\"}");
+        given().header("Authorization", "Bearer " + user).get("/admin/v1/routes").then().statusCode(403);
+    }
 }

@@ -50,7 +50,7 @@ class ConfigLoaderTest {
                         .containsExactlyInAnyOrder(
                                 "server.max_body_size: expected a size such as 512KiB or 4MiB, found 'lots'",
                                 "providers.openai.timeouts.connect: expected a duration such as 250ms, 5s, 2m or 1h, found 'soon'",
-                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage, labels",
+                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage, labels, circuit_breaker",
                                 "providers.broken.type: required key is missing",
                                 "providers.openai.api_key: environment variable MISSING_KEY is not set",
                                 "models.chat.provider: unknown provider 'azure-eu'; defined: openai, broken, local",
@@ -163,5 +163,26 @@ class ConfigLoaderTest {
                                 "guardrails.policies[1].action", "guardrails.policies[2].detect",
                                 "guardrails.policies[3].name", "guardrails.policies[3].action",
                                 "guardrails.residency[0]", "guardrails.residency[0].require_labels"));
+    }
+
+    @Test
+    void weightsMustBeSensible() {
+        String yaml = """
+                providers:
+                  a: {type: vllm, base_url: "http://127.0.0.1:8000/v1"}
+                  b: {type: vllm, base_url: "http://127.0.0.1:8001/v1"}
+                models:
+                  chat:
+                    targets:
+                      - {provider: a, weight: -5}
+                      - {provider: b, weight: 5000}
+                  zero:
+                    targets:
+                      - {provider: a, weight: 0}
+                      - {provider: b, weight: 0}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.loadYaml(yaml, "test.yaml", ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::path)
+                        .contains("models.chat.targets[0].weight", "models.chat.targets[1].weight", "models.zero.targets"));
     }
 }

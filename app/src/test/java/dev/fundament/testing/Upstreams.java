@@ -183,20 +183,25 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     type: vllm
                     base_url: %s
                   sim-broken:
+                    circuit_breaker: false
                     type: openai
                     base_url: %s
                   sim-500:
+                    circuit_breaker: false
                     type: openai
                     base_url: %s
                   sim-429:
+                    circuit_breaker: false
                     type: openai
                     base_url: %s
                   sim-late:
+                    circuit_breaker: false
                     type: openai
                     base_url: %s
                     timeouts:
                       first_token: 300ms
                   sim-long:
+                    circuit_breaker: false
                     type: openai
                     base_url: %s
                     timeouts:
@@ -205,6 +210,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     type: openai
                     base_url: %s
                   wrong-key:
+                    circuit_breaker: false
                     type: openai
                     base_url: http://127.0.0.1:%d/v1
                     api_key: sk-wrong
@@ -226,6 +232,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     base_url: http://127.0.0.1:%13$d/onprem/v1
                     labels: [on-prem]
                   nowhere:
+                    circuit_breaker: false
                     type: openai
                     base_url: http://127.0.0.1:9/v1
                     timeouts:
