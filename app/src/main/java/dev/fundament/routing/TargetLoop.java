@@ -5,6 +5,7 @@ import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,11 @@ import java.util.function.Consumer;
  * upstreams. The next target is tried only when the failure's {@link ErrorKind#fallback()} allows it
  * (never for a caller's mistake); when none is left, one aggregate error lists every attempt. A
  * stream falls back only before its first item: after that the caller has seen part of one answer,
- * and switching to another model would splice two answers. Each outcome feeds the target's breaker,
- * and calls in flight are counted per target.
+ * and switching to another model would splice two answers. The last target left is retried, at most
+ * {@value #MAX_RETRIES} times, after a passing failure (429, 502, 503), waiting as its
+ * {@code Retry-After} asks or with jittered exponential backoff, never more than
+ * {@value #MAX_WAIT_MILLIS} ms. Each outcome feeds the target's breaker, and calls in flight are
+ * counted per target.
  *
  * <p>Written as a chain of attempts rather than a {@code for} loop because each attempt is
  * asynchronous; the chain is as long as the target list.
@@ -37,12 +41,12 @@ public final class TargetLoop {
      */
     public static <T> Uni<T> call(Route route, Consumer<Target> onAttempt, BiFunction<Target, Integer, Uni<T>> call) {
         List<Target> order = order(route);
-        return Uni.createFrom().deferred(() -> attempt(route, order, onAttempt, call, 0, new ArrayList<>()));
+        return Uni.createFrom().deferred(() -> attempt(route, order, onAttempt, call, 0, new ArrayList<>(), 0));
     }
 
     public static <T> Multi<T> stream(Route route, Consumer<Target> onAttempt, BiFunction<Target, Integer, Multi<T>> call) {
         List<Target> order = order(route);
-        return Multi.createFrom().deferred(() -> attemptStream(route, order, onAttempt, call, 0, new ArrayList<>()));
+        return Multi.createFrom().deferred(() -> attemptStream(route, order, onAttempt, call, 0, new ArrayList<>(), 0));
     }
 
     /** The attempt order: weighted first choice when the route has weights, then configured order. */
@@ -85,7 +89,8 @@ public final class TargetLoop {
     }
 
     private static <T> Uni<T> attempt(Route route, List<Target> order, Consumer<Target> onAttempt,
-                                      BiFunction<Target, Integer, Uni<T>> call, int from, List<AllTargetsFailed.Attempt> failures) {
+                                      BiFunction<Target, Integer, Uni<T>> call, int from, List<AllTargetsFailed.Attempt> failures,
+                                      int retries) {
         int index = next(order, from);
         if (index < 0) {
             return Uni.createFrom().failure(exhausted(route, failures));
@@ -103,7 +108,12 @@ public final class TargetLoop {
                     judge(target, failure);
                     failures.add(new AllTargetsFailed.Attempt(target.label(), failure));
                     if (failure.kind().fallback() && index + 1 < order.size()) {
-                        return attempt(route, order, onAttempt, call, index + 1, failures);
+                        return attempt(route, order, onAttempt, call, index + 1, failures, 0);
+                    }
+                    Duration wait = retryAfter(failure, retries);
+                    if (wait != null) {
+                        return pause(wait).onItem().transformToUni(v ->
+                                attempt(route, order, onAttempt, call, index, failures, retries + 1));
                     }
                     return Uni.createFrom().failure(exhausted(route, failures));
                 });
@@ -111,7 +121,7 @@ public final class TargetLoop {
 
     private static <T> Multi<T> attemptStream(Route route, List<Target> order, Consumer<Target> onAttempt,
                                               BiFunction<Target, Integer, Multi<T>> call, int from,
-                                              List<AllTargetsFailed.Attempt> failures) {
+                                              List<AllTargetsFailed.Attempt> failures, int retries) {
         int index = next(order, from);
         if (index < 0) {
             return Multi.createFrom().failure(exhausted(route, failures));
@@ -135,10 +145,54 @@ public final class TargetLoop {
                     judge(target, failure);
                     failures.add(new AllTargetsFailed.Attempt(target.label(), failure));
                     if (failure.kind().fallback() && index + 1 < order.size()) {
-                        return attemptStream(route, order, onAttempt, call, index + 1, failures);
+                        return attemptStream(route, order, onAttempt, call, index + 1, failures, 0);
+                    }
+                    Duration wait = retryAfter(failure, retries);
+                    if (wait != null) {
+                        return Multi.createFrom().uni(pause(wait))
+                                .onItem().transformToMultiAndConcatenate(v ->
+                                        attemptStream(route, order, onAttempt, call, index, failures, retries + 1));
                     }
                     return Multi.createFrom().failure(exhausted(route, failures));
                 });
+    }
+
+    /** Retries of the last target left, after a passing failure. */
+    static final int MAX_RETRIES = 2;
+    /** The longest wait before a retry; an upstream asking for longer gets its error passed on with its Retry-After. */
+    static final long MAX_WAIT_MILLIS = 2_000;
+
+    /**
+     * When the last target left failed with an error that may pass (429, 502, 503), the wait before
+     * trying it again: its {@code Retry-After} when it sent one, else 100 ms doubled each time, with
+     * ±50 % jitter so that callers do not retry in step; {@code null} for no retry.
+     */
+    static Duration retryAfter(GatewayException failure, int retries) {
+        ErrorKind k = failure.kind();
+        boolean passing = k == ErrorKind.UPSTREAM_RATE_LIMITED || k == ErrorKind.UPSTREAM_UNAVAILABLE || k == ErrorKind.UPSTREAM_ERROR;
+        if (!passing || retries >= MAX_RETRIES) {
+            return null;
+        }
+        String header = failure.headers().get("Retry-After");
+        long millis;
+        if (header != null) {
+            try {
+                millis = (long) (Double.parseDouble(header.trim()) * 1000);
+            } catch (NumberFormatException e) {
+                return null; // an HTTP date: too far ahead to wait for inside one request
+            }
+        } else {
+            long base = 100L << retries;
+            millis = base / 2 + ThreadLocalRandom.current().nextLong(base + 1);
+        }
+        return millis <= MAX_WAIT_MILLIS ? Duration.ofMillis(Math.max(0, millis)) : null;
+    }
+
+    /** A wait that resumes on the request's event loop, where its upstream client lives. */
+    private static Uni<Void> pause(Duration wait) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Uni<Void> pause = Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+        return context == null ? pause : pause.emitOn(task -> context.runOnContext(v -> task.run()));
     }
 
     /** Upstream failures count against the target; a caller's mistake does not. */

@@ -105,4 +105,37 @@ class TargetLoopTest {
         assertThat(canary / 20_000.0).isBetween(0.08, 0.12);
         assertThat(TargetLoop.order(route)).hasSize(2).doesNotHaveDuplicates();
     }
+
+    @Test
+    void theLastTargetIsRetriedAsItsRetryAfterAsks() {
+        Route route = new Route("chat", ModelKind.CHAT, List.of(target("busy", 0)), true);
+        AtomicInteger calls = new AtomicInteger();
+        String answer = TargetLoop.call(route, t -> { }, (t, i) -> calls.incrementAndGet() < 3
+                ? Uni.createFrom().failure(new GatewayException(ErrorKind.UPSTREAM_RATE_LIMITED, "slow down", null,
+                        Map.of("Retry-After", "0.05")))
+                : Uni.createFrom().item("ok")).await().atMost(Duration.ofSeconds(5));
+        assertThat(answer).isEqualTo("ok");
+        assertThat(calls.get()).isEqualTo(3);
+
+        AtomicInteger patient = new AtomicInteger();
+        assertThatThrownBy(() -> TargetLoop.call(route, t -> { }, (t, i) -> {
+            patient.incrementAndGet();
+            return Uni.createFrom().failure(new GatewayException(ErrorKind.UPSTREAM_RATE_LIMITED, "come back in a minute", null,
+                    Map.of("Retry-After", "60")));
+        }).await().atMost(Duration.ofSeconds(5))).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.headers()).containsEntry("Retry-After", "60"));
+        assertThat(patient.get()).as("no waiting a minute inside one request").isEqualTo(1);
+    }
+
+    @Test
+    void backoffGrowsWithJitterAndStopsAfterTwoRetries() {
+        GatewayException failure = new GatewayException(ErrorKind.UPSTREAM_ERROR, "boom");
+        for (int i = 0; i < 100; i++) {
+            assertThat(TargetLoop.retryAfter(failure, 0).toMillis()).isBetween(50L, 150L);
+            assertThat(TargetLoop.retryAfter(failure, 1).toMillis()).isBetween(100L, 300L);
+        }
+        assertThat(TargetLoop.retryAfter(failure, 2)).isNull();
+        assertThat(TargetLoop.retryAfter(new GatewayException(ErrorKind.UPSTREAM_BAD_REQUEST, "no"), 0)).isNull();
+        assertThat(TargetLoop.retryAfter(new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "late"), 0)).isNull();
+    }
 }
