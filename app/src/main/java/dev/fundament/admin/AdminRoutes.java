@@ -311,6 +311,10 @@ public class AdminRoutes {
                 n.put("breaker", t.breaker().state().name().toLowerCase(java.util.Locale.ROOT));
                 n.put("failure_rate", Math.round(t.breaker().failureRate() * 1000) / 1000.0);
                 n.put("in_flight", t.inFlight().get());
+                var admission = n.putObject("provider_admission");
+                admission.put("limit", t.admission().limit());
+                admission.put("in_flight", t.admission().inFlight());
+                admission.put("queued", t.admission().queued());
             }
         });
         return o;

@@ -22,11 +22,16 @@ import java.util.Map;
  *                         {@code eu}; default none (the in-process provider {@code local} is on-prem)
  * @param circuitBreaker   whether its targets are skipped for a while after failing half of their recent
  *                         calls; default true
+ * @param maxConcurrency   at most this many calls at once (a GPU server's capacity); more wait in a fair
+ *                         queue; default 0 = no limit
+ * @param maxQueue         how many calls may wait for a slot; more are shed with 503 and Retry-After; default 256
+ * @param queueTimeout     the longest wait for a slot before the call is shed; default 30s
  */
 public record ProviderSpec(@Required ProviderType type, String baseUrl, String apiKey, String apiVersion,
                            Map<String, String> headers, TimeoutsSpec timeouts, Integer maxConnections,
                            Boolean directAccess, Integer defaultMaxTokens, Boolean askForUsage, List<String> labels,
-                           Boolean circuitBreaker) {
+                           Boolean circuitBreaker, Integer maxConcurrency, Integer maxQueue,
+                           java.time.Duration queueTimeout) {
 
     public ProviderSpec {
         if (baseUrl == null && type != null) {
@@ -43,5 +48,8 @@ public record ProviderSpec(@Required ProviderType type, String baseUrl, String a
         askForUsage = askForUsage != null ? askForUsage : Boolean.TRUE;
         labels = labels != null ? List.copyOf(labels) : List.of();
         circuitBreaker = circuitBreaker != null ? circuitBreaker : Boolean.TRUE;
+        maxConcurrency = maxConcurrency != null ? maxConcurrency : 0;
+        maxQueue = maxQueue != null ? maxQueue : 256;
+        queueTimeout = queueTimeout != null ? queueTimeout : java.time.Duration.ofSeconds(30);
     }
 }

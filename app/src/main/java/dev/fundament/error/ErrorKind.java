@@ -45,6 +45,7 @@ public enum ErrorKind {
     STREAM_INTERRUPTED(502, "api_error", "stream_interrupted", false, Level.WARN),
 
     NOT_READY(503, "api_error", "not_ready", false, Level.INFO),
+    OVERLOADED(503, "api_error", "overloaded", true, Level.INFO),
     STORE_UNAVAILABLE(503, "api_error", "store_unavailable", false, Level.ERROR),
     INTERNAL(500, "api_error", "internal_error", false, Level.ERROR);
 

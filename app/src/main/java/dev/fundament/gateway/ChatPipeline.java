@@ -8,6 +8,7 @@ import dev.fundament.inference.Message;
 import dev.fundament.guardrails.Guarded;
 import dev.fundament.guardrails.Guardrails;
 import dev.fundament.identity.ModelAccess;
+import dev.fundament.routing.Admission;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.TargetLoop;
 import dev.fundament.usage.BudgetGuard;
@@ -56,7 +57,7 @@ public class ChatPipeline {
         return Uni.createFrom().deferred(() -> {
                     Guarded guarded = guard(ctx, plan(ctx), request);
                     return admit(ctx, guarded.route(), guarded.request(), holds).onItem().transformToUni(admitted ->
-                            TargetLoop.call(guarded.route(), ctx::attempt, (target, i) ->
+                            TargetLoop.call(guarded.route(), ticket(ctx), ctx::attempt, (target, i) ->
                                     target.provider().chat().orElseThrow().chat(target.upstreamModel(), guarded.request())))
                             .onItem().transform(guarded::output);
                 })
@@ -86,7 +87,7 @@ public class ChatPipeline {
                     Guarded guarded = guard(ctx, plan(ctx), request);
                     Multi<ChatChunk> answer = Multi.createFrom().uni(admit(ctx, guarded.route(), guarded.request(), holds))
                             .onItem().transformToMultiAndConcatenate(admitted ->
-                                    TargetLoop.stream(guarded.route(), ctx::attempt, (target, i) ->
+                                    TargetLoop.stream(guarded.route(), ticket(ctx), ctx::attempt, (target, i) ->
                                             target.provider().chat().orElseThrow().stream(target.upstreamModel(), guarded.request())));
                     return guarded.watchesOutput() ? guardStream(answer, guarded.stream()) : answer;
                 })
@@ -118,6 +119,11 @@ public class ChatPipeline {
                     ctx.usage(usage.total());
                     settlement.cancel(ctx, holds);
                 });
+    }
+
+    /** Fair share is per team; keys whose metadata says {@code priority: batch} wait behind interactive use. */
+    static Admission.Ticket ticket(RequestContext ctx) {
+        return new Admission.Ticket(ctx.principal().team(), "batch".equals(ctx.principal().metadata().get("priority")));
     }
 
     /** Input guardrails: may block, rewrite the request, or narrow the route to labelled targets. */

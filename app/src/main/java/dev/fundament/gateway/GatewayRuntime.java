@@ -5,6 +5,7 @@ import dev.fundament.config.LoadedConfig;
 import dev.fundament.config.ProviderSpec;
 import dev.fundament.providers.Provider;
 import dev.fundament.providers.ProviderFactory;
+import dev.fundament.routing.Admission;
 import dev.fundament.routing.RouteTable;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,12 +38,14 @@ public class GatewayRuntime {
         Map<String, Provider> providers = new LinkedHashMap<>();
         Map<String, Boolean> direct = new LinkedHashMap<>();
         Map<String, Boolean> breakers = new LinkedHashMap<>();
+        Map<String, Admission> admissions = new LinkedHashMap<>();
         config.spec().providers().forEach((name, spec) -> {
             providers.put(name, factory(factories, spec).create(name, spec, config.apiKey(name), vertx));
             direct.put(name, spec.directAccess());
             breakers.put(name, spec.circuitBreaker());
+            admissions.put(name, new Admission(name, spec.maxConcurrency(), spec.maxQueue(), spec.queueTimeout().toMillis()));
         });
-        this.routes = new RouteTable(config.spec().models(), providers, direct, breakers);
+        this.routes = new RouteTable(config.spec().models(), providers, direct, breakers, admissions);
         LOG.infof("Configuration from %s (hash %s): providers %s, models %s", config.source(),
                 config.hash().substring(0, 12), providers.keySet(), config.spec().models().keySet());
     }

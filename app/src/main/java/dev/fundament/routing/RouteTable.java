@@ -26,6 +26,7 @@ public final class RouteTable {
     private final Map<String, Provider> providers;
     private final Map<String, Boolean> directAccess;
     private final Map<String, Route> direct = new ConcurrentHashMap<>();
+    private final Map<String, Admission> admissions;
 
     /**
      * @param providers    built providers by name
@@ -38,6 +39,13 @@ public final class RouteTable {
     /** @param breakers each provider's {@code circuit_breaker} flag; default on */
     public RouteTable(Map<String, ModelSpec> models, Map<String, Provider> providers, Map<String, Boolean> directAccess,
                       Map<String, Boolean> breakers) {
+        this(models, providers, directAccess, breakers, Map.of());
+    }
+
+    /** @param admissions each provider's admission control; default unlimited */
+    public RouteTable(Map<String, ModelSpec> models, Map<String, Provider> providers, Map<String, Boolean> directAccess,
+                      Map<String, Boolean> breakers, Map<String, Admission> admissions) {
+        this.admissions = Map.copyOf(admissions);
         this.providers = Map.copyOf(providers);
         this.directAccess = Map.copyOf(directAccess);
         Map<String, Route> routes = new LinkedHashMap<>();
@@ -46,11 +54,20 @@ public final class RouteTable {
             for (TargetSpec t : spec.allTargets()) {
                 targets.add(new Target(providers.get(t.provider()), t.model() != null ? t.model() : name, t.version(),
                         t.weight() == null ? 0 : t.weight(), new CircuitBreaker(breakers.getOrDefault(t.provider(), true)),
-                        new java.util.concurrent.atomic.AtomicInteger()));
+                        new java.util.concurrent.atomic.AtomicInteger(), admission(t.provider())));
             }
             routes.put(name, new Route(name, spec.kind(), targets, true));
         });
         this.configured = java.util.Collections.unmodifiableMap(routes);
+    }
+
+    private Admission admission(String provider) {
+        return admissions.getOrDefault(provider, Admission.unlimited(provider));
+    }
+
+    /** @return each provider's admission control */
+    public Map<String, Admission> admissions() {
+        return admissions;
     }
 
     /** @return the configured routes, in configuration order */
@@ -95,7 +112,8 @@ public final class RouteTable {
             throw new GatewayException(ErrorKind.WRONG_MODEL_KIND, "Provider '" + provider.name() + "' serves no "
                     + (kind == ModelKind.CHAT ? "chat" : "embedding") + " models; '" + model + "' cannot be used here.", "model");
         }
-        Route route = new Route(model, actual, List.of(new Target(provider, upstream)), false);
+        Route route = new Route(model, actual, List.of(new Target(provider, upstream, null, 0, new CircuitBreaker(),
+                new java.util.concurrent.atomic.AtomicInteger(), admission(provider.name()))), false);
         if (direct.size() < MAX_DIRECT_ROUTES) {
             direct.put(model, route);
         }

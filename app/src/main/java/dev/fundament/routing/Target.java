@@ -5,17 +5,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One place a route can send a request: a provider and the model name that provider knows, with its
- * version label and weight, and its live state: circuit breaker and calls in flight.
+ * version label and weight, and its live state: circuit breaker, calls in flight, and its provider's
+ * admission control (shared by every target of that provider).
  *
  * @param upstreamModel the upstream's model (for Azure the deployment name)
  * @param version       a label for the model version this target serves, such as {@code 2024-08-06}; may be null
  * @param weight        share of first attempts for a weighted route; 0 for fallback-only targets
  */
 public record Target(Provider provider, String upstreamModel, String version, int weight, CircuitBreaker breaker,
-                     AtomicInteger inFlight) {
+                     AtomicInteger inFlight, Admission admission) {
 
     public Target(Provider provider, String upstreamModel) {
-        this(provider, upstreamModel, null, 0, new CircuitBreaker(), new AtomicInteger());
+        this(provider, upstreamModel, null, 0, new CircuitBreaker(), new AtomicInteger(), Admission.unlimited(provider.name()));
     }
 
     /** @return {@code provider/model}, as shown in errors and metrics */

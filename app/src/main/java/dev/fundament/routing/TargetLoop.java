@@ -40,13 +40,28 @@ public final class TargetLoop {
      * @param call      the call against one target
      */
     public static <T> Uni<T> call(Route route, Consumer<Target> onAttempt, BiFunction<Target, Integer, Uni<T>> call) {
+        return call(route, Admission.Ticket.ANONYMOUS, onAttempt, call);
+    }
+
+    /** @param ticket who is calling, for the providers' admission control (fair share, priority) */
+    public static <T> Uni<T> call(Route route, Admission.Ticket ticket, Consumer<Target> onAttempt,
+                                  BiFunction<Target, Integer, Uni<T>> call) {
         List<Target> order = order(route);
-        return Uni.createFrom().deferred(() -> attempt(route, order, onAttempt, call, 0, new ArrayList<>(), 0));
+        BiFunction<Target, Integer, Uni<T>> admitted = (target, i) -> target.admission().acquire(ticket)
+                .onItem().transformToUni(permit -> call.apply(target, i).onTermination().invoke(permit::release));
+        return Uni.createFrom().deferred(() -> attempt(route, order, onAttempt, admitted, 0, new ArrayList<>(), 0));
     }
 
     public static <T> Multi<T> stream(Route route, Consumer<Target> onAttempt, BiFunction<Target, Integer, Multi<T>> call) {
+        return stream(route, Admission.Ticket.ANONYMOUS, onAttempt, call);
+    }
+
+    public static <T> Multi<T> stream(Route route, Admission.Ticket ticket, Consumer<Target> onAttempt,
+                                      BiFunction<Target, Integer, Multi<T>> call) {
         List<Target> order = order(route);
-        return Multi.createFrom().deferred(() -> attemptStream(route, order, onAttempt, call, 0, new ArrayList<>(), 0));
+        BiFunction<Target, Integer, Multi<T>> admitted = (target, i) -> Multi.createFrom().uni(target.admission().acquire(ticket))
+                .onItem().transformToMultiAndConcatenate(permit -> call.apply(target, i).onTermination().invoke(permit::release));
+        return Multi.createFrom().deferred(() -> attemptStream(route, order, onAttempt, admitted, 0, new ArrayList<>(), 0));
     }
 
     /** The attempt order: weighted first choice when the route has weights, then configured order. */
@@ -197,6 +212,9 @@ public final class TargetLoop {
 
     /** Upstream failures count against the target; a caller's mistake does not. */
     private static void judge(Target target, GatewayException failure) {
+        if (failure.kind() == ErrorKind.OVERLOADED) {
+            return; // our own admission control said no: the upstream is busy, not broken
+        }
         if (failure.kind().fallback() || failure.kind() == ErrorKind.STREAM_INTERRUPTED) {
             target.breaker().failure();
         }

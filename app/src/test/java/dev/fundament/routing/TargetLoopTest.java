@@ -40,7 +40,7 @@ class TargetLoopTest {
     }
 
     static Target target(String name, int weight) {
-        return new Target(provider(name), "m", "v1", weight, new CircuitBreaker(), new AtomicInteger());
+        return new Target(provider(name), "m", "v1", weight, new CircuitBreaker(), new AtomicInteger(), Admission.unlimited(name));
     }
 
     private static String call(Route route, Map<String, AtomicInteger> calls, String failing, ErrorKind how) {

@@ -206,6 +206,12 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     base_url: %s
                     timeouts:
                       total: 500ms
+                  sim-tiny:
+                    type: openai
+                    base_url: %3$s
+                    max_concurrency: 1
+                    max_queue: 1
+                    queue_timeout: 300ms
                   sim-bulk:
                     type: openai
                     base_url: %s
@@ -254,6 +260,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     provider: sim-broken
                   bulk-stream:
                     provider: sim-bulk
+                  tiny:
+                    provider: sim-tiny
+                    model: tiny-model
                   too-long:
                     provider: sim-long
                   always-500:

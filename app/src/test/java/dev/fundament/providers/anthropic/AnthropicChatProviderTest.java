@@ -68,7 +68,7 @@ class AnthropicChatProviderTest {
             respond(req.response(), REPLY.get());
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         ProviderSpec spec = new ProviderSpec(ProviderType.ANTHROPIC, "http://127.0.0.1:" + server.actualPort(), null,
-                null, Map.of("anthropic-beta", "prompt-caching-2024-07-31"), null, null, null, 1024, null, null, null);
+                null, Map.of("anthropic-beta", "prompt-caching-2024-07-31"), null, null, null, 1024, null, null, null, null, null, null);
         provider = new AnthropicProviderFactory().create("claude", spec, "sk-ant-test", vertx);
         chat = provider.chat().orElseThrow();
     }
