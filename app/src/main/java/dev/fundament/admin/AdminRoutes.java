@@ -111,6 +111,10 @@ public class AdminRoutes {
             usage(rc, actor, path.equals(ROI));
             return;
         }
+        if (path.startsWith(ROUTES + "/")) {
+            routeChange(rc, actor, path.substring(ROUTES.length() + 1), method);
+            return;
+        }
         if (path.equals(ROUTES)) {
             if (method != HttpMethod.GET) {
                 notAllowed(rc, "GET");
@@ -289,6 +293,49 @@ public class AdminRoutes {
                 rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                         .end(Buffer.buffer(result.result().toString()));
             }
+        });
+    }
+
+    /**
+     * {@code PUT /routes/{model}/weights} with {@code {"weights": {"<version>": 90, ...}}},
+     * {@code POST /routes/{model}/promote} with {@code {"version": "..."}} (that version 100, the rest 0),
+     * {@code POST /routes/{model}/rollback} (back to fundament.yaml's weights). Admins only; audited.
+     * Changes hold until the next restart.
+     */
+    private void routeChange(RoutingContext rc, Principal actor, String rest, HttpMethod method) {
+        if (!actor.has(dev.fundament.identity.Role.ADMIN)) {
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED, "Only admins change routes."));
+            return;
+        }
+        int slash = rest.lastIndexOf('/');
+        String model = slash > 0 ? rest.substring(0, slash) : "";
+        String action = slash > 0 ? rest.substring(slash + 1) : rest;
+        JsonNode body = method == HttpMethod.POST && action.equals("rollback") ? null : body(rc);
+        java.util.Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+        if (action.equals("weights") && method == HttpMethod.PUT) {
+            JsonNode w = body == null ? null : body.get("weights");
+            if (w == null || !w.isObject()) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "Send {\"weights\": {\"<version>\": 90, ...}}.", "weights");
+            }
+            w.fields().forEachRemaining(e -> weights.put(e.getKey(), e.getValue().isIntegralNumber() ? e.getValue().asInt() : null));
+        } else if (action.equals("promote") && method == HttpMethod.POST) {
+            JsonNode v = body == null ? null : body.get("version");
+            if (v == null || !v.isTextual()) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "Send {\"version\": \"<version label>\"}.", "version");
+            }
+            weights.put(v.asText(), 100);
+        } else if (action.equals("rollback") && method == HttpMethod.POST) {
+            weights.putAll(runtime.routes().configuredWeights(model));
+        } else {
+            ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Route changes live at PUT " + ROUTES
+                    + "/{model}/weights, POST " + ROUTES + "/{model}/promote and POST " + ROUTES + "/{model}/rollback."));
+            return;
+        }
+        blocking(rc, 200, () -> {
+            java.util.Map<String, Integer> before = runtime.routes().weigh(model, weights);
+            adminActions.fire(new dev.fundament.identity.AdminAction(actor, "route." + action, model,
+                    java.util.Map.of("before", before.toString(), "after", weights.toString())));
+            return routes();
         });
     }
 

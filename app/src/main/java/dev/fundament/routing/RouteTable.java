@@ -27,6 +27,7 @@ public final class RouteTable {
     private final Map<String, Boolean> directAccess;
     private final Map<String, Route> direct = new ConcurrentHashMap<>();
     private final Map<String, Admission> admissions;
+    private final Map<String, Map<String, Integer>> configuredWeights;
 
     /**
      * @param providers    built providers by name
@@ -46,6 +47,17 @@ public final class RouteTable {
     public RouteTable(Map<String, ModelSpec> models, Map<String, Provider> providers, Map<String, Boolean> directAccess,
                       Map<String, Boolean> breakers, Map<String, Admission> admissions) {
         this.admissions = Map.copyOf(admissions);
+        Map<String, Map<String, Integer>> weights = new LinkedHashMap<>();
+        models.forEach((name, spec) -> {
+            Map<String, Integer> w = new LinkedHashMap<>();
+            for (TargetSpec t : spec.allTargets()) {
+                if (t.version() != null) {
+                    w.merge(t.version(), t.weight() == null ? 0 : t.weight(), Integer::sum);
+                }
+            }
+            weights.put(name, w);
+        });
+        this.configuredWeights = Map.copyOf(weights);
         this.providers = Map.copyOf(providers);
         this.directAccess = Map.copyOf(directAccess);
         Map<String, Route> routes = new LinkedHashMap<>();
@@ -68,6 +80,47 @@ public final class RouteTable {
     /** @return each provider's admission control */
     public Map<String, Admission> admissions() {
         return admissions;
+    }
+
+    /**
+     * Sets the weights of a configured route's targets by version label: A/B shares, a canary, a
+     * promotion (one version 100, the others 0) or a rollback. Versions not named get weight 0.
+     *
+     * @return the weights before the change, by version
+     * @throws GatewayException 404 for an unknown model, 400 for an unknown version or weights that add up to 0
+     */
+    public synchronized Map<String, Integer> weigh(String model, Map<String, Integer> byVersion) {
+        Route route = configured.get(model);
+        if (route == null) {
+            throw new GatewayException(ErrorKind.MODEL_NOT_FOUND, "No configured model '" + model + "'.", "model");
+        }
+        java.util.Set<String> versions = new java.util.LinkedHashSet<>();
+        route.targets().forEach(t -> versions.add(t.version()));
+        for (Map.Entry<String, Integer> e : byVersion.entrySet()) {
+            if (!versions.contains(e.getKey())) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "Model '" + model + "' has no target with version '"
+                        + e.getKey() + "'; its versions are " + versions + ".", "weights." + e.getKey());
+            }
+            if (e.getValue() == null || e.getValue() < 0 || e.getValue() > 1000) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "The weight of version '" + e.getKey()
+                        + "' must be a whole number from 0 to 1000.", "weights." + e.getKey());
+            }
+        }
+        if (byVersion.values().stream().mapToInt(Integer::intValue).sum() <= 0) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "The weights add up to 0: give one version a positive weight.",
+                    "weights");
+        }
+        Map<String, Integer> before = new LinkedHashMap<>();
+        for (Target t : route.targets()) {
+            before.merge(String.valueOf(t.version()), t.weight(), Integer::sum);
+            t.weights().set(byVersion.getOrDefault(t.version(), 0));
+        }
+        return before;
+    }
+
+    /** @return the configured weights of a route by version, as fundament.yaml gives them */
+    public Map<String, Integer> configuredWeights(String model) {
+        return configuredWeights.getOrDefault(model, Map.of());
     }
 
     /** @return the configured routes, in configuration order */

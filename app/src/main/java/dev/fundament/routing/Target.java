@@ -10,10 +10,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param upstreamModel the upstream's model (for Azure the deployment name)
  * @param version       a label for the model version this target serves, such as {@code 2024-08-06}; may be null
- * @param weight        share of first attempts for a weighted route; 0 for fallback-only targets
+ * @param weights       share of first attempts for a weighted route, 0 for fallback-only targets;
+ *                      changed at run time by promotions and rollbacks
  */
-public record Target(Provider provider, String upstreamModel, String version, int weight, CircuitBreaker breaker,
+public record Target(Provider provider, String upstreamModel, String version, AtomicInteger weights, CircuitBreaker breaker,
                      AtomicInteger inFlight, Admission admission) {
+
+    public Target(Provider provider, String upstreamModel, String version, int weight, CircuitBreaker breaker,
+                  AtomicInteger inFlight, Admission admission) {
+        this(provider, upstreamModel, version, new AtomicInteger(weight), breaker, inFlight, admission);
+    }
+
+    /** @return the current weight: configured, or as last set through the admin API */
+    public int weight() {
+        return weights.get();
+    }
 
     public Target(Provider provider, String upstreamModel) {
         this(provider, upstreamModel, null, 0, new CircuitBreaker(), new AtomicInteger(), Admission.unlimited(provider.name()));

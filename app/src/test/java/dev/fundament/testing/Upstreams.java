@@ -263,6 +263,10 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   tiny:
                     provider: sim-tiny
                     model: tiny-model
+                  canary:
+                    targets:
+                      - {provider: sim, model: stable-model, weight: 90, version: v1}
+                      - {provider: sim, model: candidate-model, weight: 10, version: v2}
                   too-long:
                     provider: sim-long
                   always-500:
