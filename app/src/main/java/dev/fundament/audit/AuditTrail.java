@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -127,14 +126,6 @@ public class AuditTrail {
         }
     }
 
-    public String instance() {
-        return instance;
-    }
-
-    public String publicKey() {
-        return keys.publicKey();
-    }
-
     public boolean keepsPayloads() {
         return spec.payloads();
     }
@@ -199,8 +190,7 @@ public class AuditTrail {
         if (last.isEmpty()) {
             return;
         }
-        List<Checkpoint> existing = store.checkpoints(instance);
-        if (!existing.isEmpty() && existing.getLast().seq() >= last.get().seq()) {
+        if (store.lastCheckpointSeq(instance) >= last.get().seq()) {
             return;
         }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -269,9 +259,5 @@ public class AuditTrail {
     public List<AuditRecord> export(Instant from, Instant to) {
         journal.awaitStored();
         return store.between(from, to);
-    }
-
-    Map<String, Object> describe() {
-        return Map.of("instance", instance, "public_key", keys.publicKey(), "payloads", spec.payloads());
     }
 }

@@ -197,17 +197,32 @@ public final class JdbcAuditStore {
      * its newest signed checkpoint at or before them, so verification can anchor what remains.
      */
     public int deleteRecordsBefore(String instance, Instant cutoff) {
-        Long anchor = null;
-        for (Checkpoint k : checkpoints(instance)) {
-            if (k.at().isBefore(cutoff)) {
-                anchor = k.seq();
-            }
-        }
-        if (anchor == null) {
+        long anchor = newestCheckpoint(instance, "AND created_at < ?", Timestamp.from(cutoff));
+        if (anchor == 0) {
             return 0;
         }
         return update("DELETE FROM audit_records WHERE instance = ? AND seq <= ? AND created_at < ?", instance, anchor,
                 Timestamp.from(cutoff));
+    }
+
+    /** @return the sequence number the newest checkpoint of an instance names, 0 without one */
+    public long lastCheckpointSeq(String instance) {
+        return newestCheckpoint(instance, "");
+    }
+
+    private long newestCheckpoint(String instance, String condition, Object... args) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM audit_checkpoints WHERE instance = ? " + condition)) {
+            ps.setString(1, instance);
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 2, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read audit checkpoints", e);
+        }
     }
 
     public void insertCheckpoint(Checkpoint k) {

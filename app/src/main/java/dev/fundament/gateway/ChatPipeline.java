@@ -52,7 +52,7 @@ public class ChatPipeline {
 
     public Uni<ChatResult> complete(RequestContext ctx, ChatRequest request) {
         ctx.model(request.model(), false);
-        ctx.prompt(promptText(request));
+        ctx.request(request);
         Holds holds = new Holds();
         return Uni.createFrom().deferred(() -> {
                     Guarded guarded = guard(ctx, plan(ctx), request);
@@ -80,7 +80,7 @@ public class ChatPipeline {
      */
     public Multi<ChatChunk> stream(RequestContext ctx, ChatRequest request) {
         ctx.model(request.model(), true);
-        ctx.prompt(promptText(request));
+        ctx.request(request);
         StreamUsage usage = new StreamUsage(request);
         Holds holds = new Holds();
         return Multi.createFrom().deferred(() -> {

@@ -46,7 +46,7 @@ public final class RequestContext {
     private Map<String, String> responseHeaders = Map.of();
     private java.util.List<dev.fundament.guardrails.Decision> decisions;
     private String requestSha256;
-    private String prompt;
+    private dev.fundament.inference.ChatRequest request;
     private StringBuilder answer;
 
     public RequestContext(String requestId, Operation operation, long startNanos, Principal principal) {
@@ -167,13 +167,13 @@ public final class RequestContext {
         this.requestSha256 = sha256;
     }
 
-    /** @return the prompt as the caller sent it (message texts), for a kept audit payload */
+    /** @return the prompt as the caller sent it (message texts), for a kept audit payload; built on demand */
     public String prompt() {
-        return prompt;
+        return request == null ? null : ChatPipeline.promptText(request);
     }
 
-    void prompt(String text) {
-        this.prompt = text;
+    void request(dev.fundament.inference.ChatRequest chat) {
+        this.request = chat;
     }
 
     /** @return the answer text the caller received so far */

@@ -78,9 +78,4 @@ final class Detectors {
         }
         return List.copyOf(out);
     }
-
-    /** @return every span detector that exists, for tests and evaluation */
-    synchronized Detector of(Category category) {
-        return made.computeIfAbsent(category, k -> factories.get(k).get());
-    }
 }

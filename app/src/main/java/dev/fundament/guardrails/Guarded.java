@@ -69,20 +69,24 @@ public final class Guarded {
             Message m = c.message();
             List<ContentPart> parts = new ArrayList<>(m.content().size());
             for (ContentPart part : m.content()) {
-                parts.add(part instanceof ContentPart.Text t ? new ContentPart.Text(check(t.text(), c.index(), 0, t.text().length(),
-                        0, true)) : part);
+                parts.add(part instanceof ContentPart.Text t ? new ContentPart.Text(check(t.text(), findings(t.text(), 0),
+                        c.index(), 0, t.text().length())) : part);
             }
             choices.add(new ChatResult.Choice(c.index(), m.withContent(parts), c.finishReason(), c.extensions()));
         }
         return new ChatResult(result.id(), result.created(), result.model(), choices, result.usage(), result.extensions());
     }
 
+    /** @return what the output detectors find in {@code raw} from {@code scanFrom}, at positions in {@code raw} */
+    private List<Finding> findings(String raw, int scanFrom) {
+        return detectors.isEmpty() ? List.of() : offset(Scanner.scan(raw.substring(scanFrom), detectors), scanFrom);
+    }
+
     /**
-     * Scans {@code raw} from {@code scanFrom}, acts on findings that end after {@code emitFrom}, and
-     * returns {@code raw[emitFrom, emitTo)} redacted and restored. Throws when a block policy matched.
+     * Acts on the findings that reach into {@code raw[emitFrom, emitTo)} and returns that stretch
+     * redacted and restored. Throws when a block policy matched.
      */
-    private String check(String raw, int choice, int emitFrom, int emitTo, int scanFrom, boolean restore) {
-        List<Finding> findings = detectors.isEmpty() ? List.of() : offset(Scanner.scan(raw.substring(scanFrom), detectors), scanFrom);
+    private String check(String raw, List<Finding> findings, int choice, int emitFrom, int emitTo) {
         InputCheck.Replacements replacements = new InputCheck.Replacements(raw.substring(emitFrom, emitTo));
         Guardrails.Policy blockedBy = null;
         Set<Category> blockedFor = EnumSet.noneOf(Category.class);
@@ -108,7 +112,7 @@ public final class Guarded {
             throw Guardrails.blocked(blockedBy, Stage.OUTPUT, blockedFor);
         }
         String text = replacements.any() ? replacements.apply() : raw.substring(emitFrom, emitTo);
-        return restore ? pseudonyms.restore(text) : text;
+        return pseudonyms.restore(text);
     }
 
     private static List<Finding> offset(List<Finding> findings, int by) {
@@ -219,9 +223,8 @@ public final class Guarded {
             String text = buffer.toString();
             int scanFrom = Math.max(0, from - CONTEXT);
             int boundary = end ? length : length - holdBack;
+            List<Finding> findings = findings(text, scanFrom);
             if (!end) {
-                List<Finding> findings = detectors.isEmpty() ? List.of()
-                        : offset(Scanner.scan(text.substring(scanFrom), detectors), scanFrom);
                 for (Finding f : findings) {
                     if (f.start() < boundary && f.end() > boundary && f.start() >= from) {
                         boundary = f.start();
@@ -235,20 +238,17 @@ public final class Guarded {
                 if (boundary - word < MAX_WORD && (word > from || from == 0 || Character.isWhitespace(text.charAt(from - 1)))) {
                     boundary = word;
                 }
+                // Nor a placeholder that is not closed before the boundary.
                 int open = text.lastIndexOf('<', boundary - 1);
-                if (open >= from && boundary - open < Pseudonyms.MAX_LENGTH && text.indexOf('>', open) < 0) {
+                int close = open < 0 ? -1 : text.indexOf('>', open);
+                if (open >= from && boundary - open < Pseudonyms.MAX_LENGTH && (close < 0 || close >= boundary)) {
                     boundary = open;
-                } else if (open >= from && boundary - open < Pseudonyms.MAX_LENGTH) {
-                    int close = text.indexOf('>', open);
-                    if (close >= boundary) {
-                        boundary = open;
-                    }
                 }
             }
             if (boundary <= from) {
                 return "";
             }
-            String out = check(text, index, from, boundary, scanFrom, true);
+            String out = check(text, findings, index, from, boundary);
             emitted.put(index, boundary);
             return out;
         }

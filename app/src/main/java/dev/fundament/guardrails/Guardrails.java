@@ -134,11 +134,6 @@ public class Guardrails {
         return out;
     }
 
-    /** @return whether any policy or rule exists at all */
-    public boolean active() {
-        return !policies.isEmpty() || !residency.isEmpty();
-    }
-
     /**
      * Checks and rewrites a request. Every decision goes to {@code decisions} before anything is
      * thrown, so a blocked request is recorded too.

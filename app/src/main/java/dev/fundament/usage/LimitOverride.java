@@ -14,7 +14,4 @@ import java.time.Instant;
  */
 public record LimitOverride(String scope, String subject, String team, LimitsSpec.RateSpec rate, Instant updatedAt,
                             String updatedBy) {
-
-    /** The scopes a limit can apply to, in the order a request is checked. */
-    public static final java.util.List<String> SCOPES = java.util.List.of("key", "user", "team", "model");
 }

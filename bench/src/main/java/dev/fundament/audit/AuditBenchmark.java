@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,9 +47,7 @@ public class AuditBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("fundament-audit-bench");
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + dir.resolve("fundament") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        javax.sql.DataSource ds = dev.fundament.bench.EmbeddedStore.open(dir);
         trail = new AuditTrail(new AuditSpec(true, 30, 400, null, null, null, null), null, null, new JdbcAuditStore(ds), dir,
                 Clock.systemUTC());
         payload = "user: " + "Please summarise the attached customer complaint and draft a polite answer. ".repeat(27)
@@ -74,9 +70,7 @@ public class AuditBenchmark {
         Files.writeString(Path.of(System.getProperty("java.io.tmpdir"), "fundament-audit-bench.txt"), line,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         trail.stop(null, null);
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        dev.fundament.bench.EmbeddedStore.delete(dir);
     }
 
     @Benchmark

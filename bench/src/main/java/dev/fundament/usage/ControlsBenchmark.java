@@ -18,8 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,9 +64,7 @@ public class ControlsBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("fundament-controls");
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + dir.resolve("fundament") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        javax.sql.DataSource ds = dev.fundament.bench.EmbeddedStore.open(dir);
 
         KeyMaterial.NewKey material = KeyMaterial.generate();
         JdbcApiKeyStore keys = new JdbcApiKeyStore(ds);
@@ -110,9 +106,7 @@ public class ControlsBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        dev.fundament.bench.EmbeddedStore.delete(dir);
     }
 
     private Principal admit() {
