@@ -54,12 +54,14 @@ public class AdminRoutes {
     private final dev.fundament.gateway.GatewayRuntime runtime;
     private final jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions;
     private final AuthenticationHandler authentication;
+    private final dev.fundament.gateway.RouteGovernance governance;
 
     @Inject
     public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, BudgetGuard budgets, AuditTrail audit,
                        jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions,
                        dev.fundament.config.Configuration configuration, dev.fundament.gateway.GatewayRuntime runtime,
-                       Authenticator authenticator) {
+                       Authenticator authenticator, dev.fundament.gateway.RouteGovernance governance) {
+        this.governance = governance;
         this.configuration = configuration;
         this.runtime = runtime;
         this.budgets = budgets;
@@ -122,7 +124,7 @@ public class AdminRoutes {
                 ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED,
                         "Only admins and auditors see the routes' state."));
             } else {
-                json(rc, routes());
+                blocking(rc, 200, () -> RouteJson.routes(runtime.routes(), governance));
             }
             return;
         }
@@ -299,17 +301,31 @@ public class AdminRoutes {
     /**
      * {@code PUT /routes/{model}/weights} with {@code {"weights": {"<version>": 90, ...}}},
      * {@code POST /routes/{model}/promote} with {@code {"version": "..."}} (that version 100, the rest 0),
-     * {@code POST /routes/{model}/rollback} (back to fundament.yaml's weights). Admins only; audited.
-     * Changes hold until the next restart.
+     * {@code POST /routes/{model}/rollback} (back to fundament.yaml's weights): admins only, audited,
+     * stored and followed by every instance. {@code GET /routes/{model}/shadow}: the model's shadow
+     * results, for admins and auditors.
      */
     private void routeChange(RoutingContext rc, Principal actor, String rest, HttpMethod method) {
+        int slash = rest.lastIndexOf('/');
+        String model = slash > 0 ? rest.substring(0, slash) : "";
+        String action = slash > 0 ? rest.substring(slash + 1) : rest;
+        if (action.equals("shadow") && method == HttpMethod.GET) {
+            if (!(actor.has(dev.fundament.identity.Role.ADMIN) || actor.has(dev.fundament.identity.Role.AUDITOR))) {
+                ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED,
+                        "Only admins and auditors see shadow results."));
+                return;
+            }
+            if (!runtime.routes().configured().containsKey(model)) {
+                throw new GatewayException(ErrorKind.MODEL_NOT_FOUND, "No configured model '" + model + "'.", "model");
+            }
+            int limit = RouteJson.limit(rc.request().getParam("limit"));
+            blocking(rc, 200, () -> RouteJson.shadows(model, governance.shadows(model, limit)));
+            return;
+        }
         if (!actor.has(dev.fundament.identity.Role.ADMIN)) {
             ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED, "Only admins change routes."));
             return;
         }
-        int slash = rest.lastIndexOf('/');
-        String model = slash > 0 ? rest.substring(0, slash) : "";
-        String action = slash > 0 ? rest.substring(slash + 1) : rest;
         JsonNode body = method == HttpMethod.POST && action.equals("rollback") ? null : body(rc);
         java.util.Map<String, Integer> weights = new java.util.LinkedHashMap<>();
         if (action.equals("weights") && method == HttpMethod.PUT) {
@@ -324,47 +340,20 @@ public class AdminRoutes {
                 throw new GatewayException(ErrorKind.INVALID_REQUEST, "Send {\"version\": \"<version label>\"}.", "version");
             }
             weights.put(v.asText(), 100);
-        } else if (action.equals("rollback") && method == HttpMethod.POST) {
-            weights.putAll(runtime.routes().configuredWeights(model));
-        } else {
+        } else if (!(action.equals("rollback") && method == HttpMethod.POST)) {
             ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Route changes live at PUT " + ROUTES
-                    + "/{model}/weights, POST " + ROUTES + "/{model}/promote and POST " + ROUTES + "/{model}/rollback."));
+                    + "/{model}/weights, POST " + ROUTES + "/{model}/promote and POST " + ROUTES + "/{model}/rollback;"
+                    + " shadow results at GET " + ROUTES + "/{model}/shadow."));
             return;
         }
         blocking(rc, 200, () -> {
-            java.util.Map<String, Integer> before = runtime.routes().weigh(model, weights);
+            java.util.Map<String, Integer> before = action.equals("rollback") ? governance.rollback(model)
+                    : governance.weigh(actor.subject(), model, weights);
+            java.util.Map<String, Integer> after = RouteJson.weights(runtime.routes().configured().get(model));
             adminActions.fire(new dev.fundament.identity.AdminAction(actor, "route." + action, model,
-                    java.util.Map.of("before", before.toString(), "after", weights.toString())));
-            return routes();
+                    java.util.Map.of("before", before.toString(), "after", after.toString())));
+            return RouteJson.routes(runtime.routes(), governance);
         });
-    }
-
-    /** Each configured model with its targets: version, weight, circuit breaker and calls in flight. */
-    private JsonNode routes() {
-        var o = KeyJson.JSON.createObjectNode();
-        o.put("object", "list");
-        var data = o.putArray("data");
-        runtime.routes().configured().forEach((name, route) -> {
-            var r = data.addObject();
-            r.put("model", name);
-            r.put("kind", route.kind().wire());
-            var targets = r.putArray("targets");
-            for (dev.fundament.routing.Target t : route.targets()) {
-                var n = targets.addObject();
-                n.put("provider", t.provider().name());
-                n.put("model", t.upstreamModel());
-                n.put("version", t.version());
-                n.put("weight", t.weight());
-                n.put("breaker", t.breaker().state().name().toLowerCase(java.util.Locale.ROOT));
-                n.put("failure_rate", Math.round(t.breaker().failureRate() * 1000) / 1000.0);
-                n.put("in_flight", t.inFlight().get());
-                var admission = n.putObject("provider_admission");
-                admission.put("limit", t.admission().limit());
-                admission.put("in_flight", t.admission().inFlight());
-                admission.put("queued", t.admission().queued());
-            }
-        });
-        return o;
     }
 
     private static void json(RoutingContext rc, JsonNode body) {

@@ -6,6 +6,8 @@ import dev.fundament.error.GatewayException;
 import dev.fundament.identity.ModelAccess;
 import dev.fundament.identity.Principal;
 import dev.fundament.inference.openai.OpenAiResponseWriter.ModelEntry;
+import dev.fundament.routing.Caller;
+import dev.fundament.routing.Condition;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.RouteTable;
 import java.util.ArrayList;
@@ -35,14 +37,22 @@ final class ModelList {
         this.all = List.copyOf(entries);
     }
 
-    /** @return the models the principal may use */
+    /** @return the models the principal may use (a model being rolled out only to its cohort) */
     List<ModelEntry> all(Principal principal) {
-        return all.stream().filter(e -> access.allowed(principal, e.id())).toList();
+        return all.stream().filter(e -> visible(principal, e.id())).toList();
+    }
+
+    private boolean visible(Principal principal, String id) {
+        if (!access.allowed(principal, id)) {
+            return false;
+        }
+        Route route = routes.configured().get(id);
+        return route == null || route.rollout() == Condition.ALWAYS || route.rollout().matches(Caller.of(principal), id);
     }
 
     /** A model the principal may not use answers as unknown: its existence is not revealed. */
     ModelEntry one(Principal principal, String id) {
-        if (!access.allowed(principal, id)) {
+        if (!visible(principal, id)) {
             throw new GatewayException(ErrorKind.MODEL_NOT_FOUND, "The model '" + id + "' does not exist or you do not"
                     + " have access to it.", "model");
         }

@@ -116,9 +116,16 @@ public class OpenAiRoutes {
         Principal principal = AuthenticationHandler.principal(rc);
         try {
             switch (path) {
-                case CHAT -> chat(rc, new RequestContext(id, RequestContext.Operation.CHAT, System.nanoTime(), principal));
-                case EMBEDDINGS -> embed(rc, new RequestContext(id, RequestContext.Operation.EMBEDDINGS, System.nanoTime(),
-                        principal));
+                case CHAT -> {
+                    RequestContext ctx = new RequestContext(id, RequestContext.Operation.CHAT, System.nanoTime(), principal);
+                    ctx.headers(rc.request()::getHeader);
+                    chat(rc, ctx);
+                }
+                case EMBEDDINGS -> {
+                    RequestContext ctx = new RequestContext(id, RequestContext.Operation.EMBEDDINGS, System.nanoTime(), principal);
+                    ctx.headers(rc.request()::getHeader);
+                    embed(rc, ctx);
+                }
                 case MODELS -> json(rc.response(), OpenAiResponseWriter.models(models.all(principal)));
                 default -> json(rc.response(), OpenAiResponseWriter.model(
                         models.one(principal, path.substring(MODELS.length() + 1))));

@@ -344,6 +344,9 @@ final class ConfigValidator {
             if (p.apiKey() != null || p.baseUrl() != null) {
                 problem(path, "a local provider runs in-process: remove base_url and api_key");
             }
+            if (p.healthCheck() != null) {
+                problem(path + ".health_check", "a local provider runs in-process and needs no health check; remove it");
+            }
             return;
         }
         if (p.baseUrl() == null) {
@@ -366,6 +369,14 @@ final class ConfigValidator {
         }
         if (p.defaultMaxTokens() < 1) {
             problem(path + ".default_max_tokens", "must be at least 1, was " + p.defaultMaxTokens());
+        }
+        HealthCheckSpec h = p.healthCheck();
+        if (h != null) {
+            if (!h.path().startsWith("/")) {
+                problem(path + ".health_check.path", "expected a path below the base URL starting with '/', was '" + h.path() + "'");
+            }
+            positive(path + ".health_check.interval", h.interval());
+            positive(path + ".health_check.timeout", h.timeout());
         }
     }
 
@@ -416,7 +427,44 @@ final class ConfigValidator {
             } else if (p.type() == ProviderType.LOCAL && m.kind() == ModelKind.CHAT) {
                 problem(path + ".kind", "provider '" + t.provider() + "' serves in-process embedding models only; set kind: embedding");
             }
+            condition(tPath + ".when", t.when());
         }
+        if (m.strategy() == RouteStrategy.WEIGHTED && !weighted) {
+            problem(path + ".strategy", "weighted needs targets with a weight");
+        }
+        condition(path + ".rollout", m.rollout());
+        ShadowSpec shadow = m.shadow();
+        if (shadow != null) {
+            if (m.kind() != ModelKind.CHAT) {
+                problem(path + ".shadow", "shadow traffic is for chat models only");
+            }
+            if (shadow.provider() != null && !spec.providers().containsKey(shadow.provider())) {
+                problem(path + ".shadow.provider", "unknown provider '" + shadow.provider() + "'; defined: "
+                        + String.join(", ", spec.providers().keySet()));
+            }
+            if (shadow.percent() < 0 || shadow.percent() > 100) {
+                problem(path + ".shadow.percent", "expected a whole number from 0 to 100, was " + shadow.percent());
+            }
+        }
+    }
+
+    private void condition(String path, ConditionSpec c) {
+        if (c == null) {
+            return;
+        }
+        if (c.percent() != null && (c.percent() < 0 || c.percent() > 100)) {
+            problem(path + ".percent", "expected a whole number from 0 to 100, was " + c.percent());
+        }
+        c.headers().forEach((name, value) -> {
+            if (name.isBlank() || value == null) {
+                problem(path + ".headers." + name, "expected a header name and the value it must have");
+            }
+        });
+        c.metadata().forEach((name, value) -> {
+            if (value == null) {
+                problem(path + ".metadata." + name, "expected the value the key's metadata must have");
+            }
+        });
     }
 
     private void checkUrl(String path, String url) {

@@ -26,12 +26,21 @@ import java.util.Map;
  *                         queue; default 0 = no limit
  * @param maxQueue         how many calls may wait for a slot; more are shed with 503 and Retry-After; default 256
  * @param queueTimeout     the longest wait for a slot before the call is shed; default 30s
+ * @param healthCheck      an active health check; default none (passive checks only: the circuit breaker)
  */
 public record ProviderSpec(@Required ProviderType type, String baseUrl, String apiKey, String apiVersion,
                            Map<String, String> headers, TimeoutsSpec timeouts, Integer maxConnections,
                            Boolean directAccess, Integer defaultMaxTokens, Boolean askForUsage, List<String> labels,
                            Boolean circuitBreaker, Integer maxConcurrency, Integer maxQueue,
-                           java.time.Duration queueTimeout) {
+                           java.time.Duration queueTimeout, HealthCheckSpec healthCheck) {
+
+    public ProviderSpec(ProviderType type, String baseUrl, String apiKey, String apiVersion, Map<String, String> headers,
+                        TimeoutsSpec timeouts, Integer maxConnections, Boolean directAccess, Integer defaultMaxTokens,
+                        Boolean askForUsage, List<String> labels, Boolean circuitBreaker, Integer maxConcurrency,
+                        Integer maxQueue, java.time.Duration queueTimeout) {
+        this(type, baseUrl, apiKey, apiVersion, headers, timeouts, maxConnections, directAccess, defaultMaxTokens, askForUsage,
+                labels, circuitBreaker, maxConcurrency, maxQueue, queueTimeout, null);
+    }
 
     public ProviderSpec {
         if (baseUrl == null && type != null) {

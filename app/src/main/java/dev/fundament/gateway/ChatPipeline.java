@@ -8,7 +8,12 @@ import dev.fundament.inference.Message;
 import dev.fundament.guardrails.Guarded;
 import dev.fundament.guardrails.Guardrails;
 import dev.fundament.identity.ModelAccess;
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.GatewayException;
 import dev.fundament.routing.Admission;
+import dev.fundament.routing.Caller;
+import dev.fundament.routing.Condition;
+import dev.fundament.routing.Target;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.TargetLoop;
 import dev.fundament.usage.BudgetGuard;
@@ -18,14 +23,16 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The path of every chat completion, in order: plan the route (and check the caller may use that
  * model; the caller was authenticated at the edge), hold its share of the rate limits and budgets, call the
  * targets (falling back as the route allows), then settle: limits, the ledger entry (the answer
  * waits for it) and the listeners. Input guardrails run right after planning (they may block, rewrite
- * the request or narrow the route to on-prem targets), output guardrails on the answer, streamed or
- * whole: named steps here, not hidden interceptors.
+ * the request or narrow the route to on-prem targets); then the route keeps the targets whose
+ * conditions the request meets, and a share of requests is copied to the route's shadow candidate.
+ * Output guardrails run on the answer, streamed or whole: named steps here, not hidden interceptors.
  */
 @ApplicationScoped
 public class ChatPipeline {
@@ -37,10 +44,12 @@ public class ChatPipeline {
     private final Settlement settlement;
     private final BudgetGuard budgets;
     private final Guardrails guardrails;
+    private final Shadowing shadowing;
 
     @Inject
     public ChatPipeline(GatewayRuntime runtime, Listeners listeners, ModelAccess access, RateLimiter limiter,
-                        Settlement settlement, BudgetGuard budgets, Guardrails guardrails) {
+                        Settlement settlement, BudgetGuard budgets, Guardrails guardrails, Shadowing shadowing) {
+        this.shadowing = shadowing;
         this.budgets = budgets;
         this.guardrails = guardrails;
         this.runtime = runtime;
@@ -55,9 +64,12 @@ public class ChatPipeline {
         ctx.request(request);
         Holds holds = new Holds();
         return Uni.createFrom().deferred(() -> {
-                    Guarded guarded = guard(ctx, plan(ctx), request);
-                    return admit(ctx, guarded.route(), guarded.request(), holds).onItem().transformToUni(admitted ->
-                            TargetLoop.call(guarded.route(), ticket(ctx), ctx::attempt, (target, i) ->
+                    Route planned = plan(ctx, request);
+                    Guarded guarded = guard(ctx, planned, request);
+                    Route route = select(guarded.route(), ctx, request.user(), guarded.classification());
+                    shadowing.copy(ctx, planned, guarded);
+                    return admit(ctx, route, guarded.request(), holds).onItem().transformToUni(admitted ->
+                            TargetLoop.call(route, ticket(ctx), ctx::attempt, (target, i) ->
                                     target.provider().chat().orElseThrow().chat(target.upstreamModel(), guarded.request())))
                             .onItem().transform(guarded::output);
                 })
@@ -84,10 +96,13 @@ public class ChatPipeline {
         StreamUsage usage = new StreamUsage(request);
         Holds holds = new Holds();
         return Multi.createFrom().deferred(() -> {
-                    Guarded guarded = guard(ctx, plan(ctx), request);
-                    Multi<ChatChunk> answer = Multi.createFrom().uni(admit(ctx, guarded.route(), guarded.request(), holds))
+                    Route planned = plan(ctx, request);
+                    Guarded guarded = guard(ctx, planned, request);
+                    Route route = select(guarded.route(), ctx, request.user(), guarded.classification());
+                    shadowing.copy(ctx, planned, guarded);
+                    Multi<ChatChunk> answer = Multi.createFrom().uni(admit(ctx, route, guarded.request(), holds))
                             .onItem().transformToMultiAndConcatenate(admitted ->
-                                    TargetLoop.stream(guarded.route(), ticket(ctx), ctx::attempt, (target, i) ->
+                                    TargetLoop.stream(route, ticket(ctx), ctx::attempt, (target, i) ->
                                             target.provider().chat().orElseThrow().stream(target.upstreamModel(), guarded.request())));
                     return guarded.watchesOutput() ? guardStream(answer, guarded.stream()) : answer;
                 })
@@ -185,9 +200,39 @@ public class ChatPipeline {
         return (chars + 3) / 4 + (request.maxTokens() != null ? request.maxTokens() : RateLimiter.DEFAULT_COMPLETION_RESERVE);
     }
 
-    private Route plan(RequestContext ctx) {
-        Route route = runtime.routes().resolve(ctx.model(), ModelKind.CHAT);
+    private Route plan(RequestContext ctx, ChatRequest request) {
+        return plan(runtime, access, ctx, ModelKind.CHAT, request.user());
+    }
+
+    /**
+     * Resolves the model, checks the caller may use it and that its roll-out (a feature flag) is
+     * enabled for the caller.
+     *
+     * @throws dev.fundament.error.GatewayException {@code permission_denied} for a caller outside the cohort
+     */
+    static Route plan(GatewayRuntime runtime, ModelAccess access, RequestContext ctx, ModelKind kind, String user) {
+        Route route = runtime.routes().resolve(ctx.model(), kind);
         access.check(ctx.principal(), route.name());
+        if (route.rollout() != Condition.ALWAYS && !route.rollout().matches(caller(ctx, user, Set.of()), route.name())) {
+            throw new GatewayException(ErrorKind.PERMISSION_DENIED, "Model '" + route.name()
+                    + "' is being rolled out and is not enabled for you yet. Use another model, or ask an admin to add you"
+                    + " to its roll-out.", "model");
+        }
         return route;
+    }
+
+    /** The route's targets whose conditions the request meets, {@code found} being what the guardrails classified. */
+    static Route select(Route route, RequestContext ctx, String user, Set<String> found) {
+        for (Target t : route.targets()) {
+            if (t.when() != Condition.ALWAYS) {
+                return route.select(caller(ctx, user, found));
+            }
+        }
+        return route;
+    }
+
+    private static Caller caller(RequestContext ctx, String user, Set<String> found) {
+        Set<String> declared = Caller.declared(ctx.principal(), ctx.headers());
+        return new Caller(ctx.principal(), user, ctx.headers(), declared).classified(found);
     }
 }

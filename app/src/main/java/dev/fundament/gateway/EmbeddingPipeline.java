@@ -39,8 +39,8 @@ public class EmbeddingPipeline {
         ctx.model(request.model(), false);
         Holds holds = new Holds();
         return Uni.createFrom().deferred(() -> {
-                    Route route = runtime.routes().resolve(request.model(), ModelKind.EMBEDDING);
-                    access.check(ctx.principal(), route.name());
+                    Route route = ChatPipeline.select(ChatPipeline.plan(runtime, access, ctx, ModelKind.EMBEDDING, request.user()),
+                            ctx, request.user(), java.util.Set.of());
                     long chars = 0;
                     for (String input : request.inputs()) {
                         chars += input.length();

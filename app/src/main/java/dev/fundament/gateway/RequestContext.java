@@ -48,6 +48,8 @@ public final class RequestContext {
     private String requestSha256;
     private dev.fundament.inference.ChatRequest request;
     private StringBuilder answer;
+    private java.util.function.Function<String, String> headers = name -> null;
+    private Shadowing.Call shadow;
 
     public RequestContext(String requestId, Operation operation, long startNanos, Principal principal) {
         this.requestId = requestId;
@@ -174,6 +176,25 @@ public final class RequestContext {
 
     void request(dev.fundament.inference.ChatRequest chat) {
         this.request = chat;
+    }
+
+    /** @return the request's headers by name (case-insensitive), for routing conditions */
+    public java.util.function.Function<String, String> headers() {
+        return headers;
+    }
+
+    /** Set by the HTTP edge. */
+    public void headers(java.util.function.Function<String, String> lookup) {
+        this.headers = lookup;
+    }
+
+    /** @return the shadow call this request was copied to, or null */
+    Shadowing.Call shadow() {
+        return shadow;
+    }
+
+    void shadow(Shadowing.Call call) {
+        this.shadow = call;
     }
 
     /** @return the answer text the caller received so far */

@@ -32,9 +32,11 @@ public final class Guarded {
     private final List<Detector> detectors;
     private final int holdBack;
     private final Consumer<Decision> decisions;
+    private final Set<String> classification;
 
     Guarded(ChatRequest request, Route route, Pseudonyms pseudonyms, List<Guardrails.Policy> output, int holdBack,
-            Consumer<Decision> decisions) {
+            Consumer<Decision> decisions, Set<String> classification) {
+        this.classification = classification;
         this.request = request;
         this.route = route;
         this.pseudonyms = pseudonyms;
@@ -52,6 +54,11 @@ public final class Guarded {
 
     public Route route() {
         return route;
+    }
+
+    /** @return what the input stage found in the request, as data classification labels for routing conditions */
+    public Set<String> classification() {
+        return classification;
     }
 
     /** @return whether the answer needs looking at (output policies, or values to restore) */

@@ -175,7 +175,23 @@ public class Guardrails {
                 narrowed = narrow(narrowed, r, team, data, found);
             }
         }
-        return new Guarded(checked, narrowed, pseudonyms, out, holdBack, decisions);
+        return new Guarded(checked, narrowed, pseudonyms, out, holdBack, decisions, classification(found, foundCanaries));
+    }
+
+    /** The data classification found: each category's name, {@code personal_data} for any personal one, {@code canary:} names. */
+    static Set<String> classification(Set<Category> found, Set<String> canaries) {
+        if (found.isEmpty() && canaries.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (Category c : found) {
+            out.add(c.wire());
+            if (c.personal()) {
+                out.add("personal_data");
+            }
+        }
+        canaries.forEach(c -> out.add("canary:" + c));
+        return Set.copyOf(out);
     }
 
     private Route narrow(Route route, Residency rule, boolean team, boolean data, Set<Category> found) {
@@ -189,7 +205,7 @@ public class Guardrails {
                     + "' has none (" + String.join(", ", route.targets().stream().map(Target::label).toList())
                     + "). Use a model with such a target, or remove the personal data.");
         }
-        return new Route(route.name(), route.kind(), allowed, route.configured());
+        return route.withTargets(allowed);
     }
 
     static GatewayException unavailable(Scanner.GuardrailFailure e) {

@@ -26,6 +26,17 @@ public interface Provider extends AutoCloseable {
         return true;
     }
 
+    /**
+     * An active health check against the upstream.
+     *
+     * @param path below the provider's base URL
+     * @return completes when the upstream answered well, fails with the reason otherwise; in-process
+     *         providers always pass
+     */
+    default io.smallrye.mutiny.Uni<Void> probe(String path, java.time.Duration timeout) {
+        return io.smallrye.mutiny.Uni.createFrom().voidItem();
+    }
+
     @Override
     default void close() {
     }

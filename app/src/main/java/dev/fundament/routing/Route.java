@@ -1,16 +1,66 @@
 package dev.fundament.routing;
 
 import dev.fundament.config.ModelKind;
+import dev.fundament.config.RouteStrategy;
+import dev.fundament.error.ErrorKind;
+import dev.fundament.error.GatewayException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A public model name and its targets, in fallback order.
+ * A public model name and its targets, in fallback order, with how the first attempt is picked.
  *
  * @param configured false for a direct {@code <provider>/<model>} route made on demand
+ * @param rollout    who the model is enabled for (a feature flag); {@link Condition#ALWAYS} for everyone
+ * @param shadow     the candidate that gets a copy of a share of the requests, or null
  */
-public record Route(String name, ModelKind kind, List<Target> targets, boolean configured) {
+public record Route(String name, ModelKind kind, List<Target> targets, boolean configured, RouteStrategy strategy,
+                    Condition rollout, Shadow shadow) {
 
     public Route {
         targets = List.copyOf(targets);
+    }
+
+    public Route(String name, ModelKind kind, List<Target> targets, boolean configured) {
+        this(name, kind, targets, configured, RouteStrategy.WEIGHTED, Condition.ALWAYS, null);
+    }
+
+    /** @return the same route with fewer targets (narrowed by residency rules or conditions) */
+    public Route withTargets(List<Target> fewer) {
+        return new Route(name, kind, fewer, configured, strategy, rollout, shadow);
+    }
+
+    /**
+     * @return the route with the targets whose condition the caller meets; this route when all do
+     * @throws GatewayException {@code permission_denied} when the caller meets none
+     */
+    public Route select(Caller caller) {
+        List<Target> open = null;
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            boolean match = t.when() == Condition.ALWAYS || t.when().matches(caller, name);
+            if (!match && open == null) {
+                open = new ArrayList<>(targets.subList(0, i));
+            } else if (match && open != null) {
+                open.add(t);
+            }
+        }
+        if (open == null) {
+            return this;
+        }
+        if (open.isEmpty()) {
+            throw new GatewayException(ErrorKind.PERMISSION_DENIED, "No target of model '" + name
+                    + "' serves this request: each is limited by a condition (team, key, header, metadata, data classification"
+                    + " or cohort) that it does not meet. Ask an admin, or use another model.", "model");
+        }
+        return withTargets(open);
+    }
+
+    /**
+     * A candidate that gets a copy of a share of the requests.
+     *
+     * @param percent share of requests copied, 0..100
+     */
+    public record Shadow(Target target, int percent) {
     }
 }

@@ -2,6 +2,8 @@ package dev.fundament.routing;
 
 import dev.fundament.config.ModelKind;
 import dev.fundament.config.ModelSpec;
+import dev.fundament.config.RouteStrategy;
+import dev.fundament.config.ShadowSpec;
 import dev.fundament.config.TargetSpec;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Resolves a requested model name to its route. Configured names win; then {@code <provider>/<model>}
@@ -27,6 +30,7 @@ public final class RouteTable {
     private final Map<String, Boolean> directAccess;
     private final Map<String, Route> direct = new ConcurrentHashMap<>();
     private final Map<String, Admission> admissions;
+    private final Map<String, Health> health;
     private final Map<String, Map<String, Integer>> configuredWeights;
 
     /**
@@ -46,7 +50,16 @@ public final class RouteTable {
     /** @param admissions each provider's admission control; default unlimited */
     public RouteTable(Map<String, ModelSpec> models, Map<String, Provider> providers, Map<String, Boolean> directAccess,
                       Map<String, Boolean> breakers, Map<String, Admission> admissions) {
+        this(models, providers, directAccess, breakers, admissions, Map.of());
+    }
+
+    /** @param health each provider's health, as its active check sees it; default unchecked */
+    public RouteTable(Map<String, ModelSpec> models, Map<String, Provider> providers, Map<String, Boolean> directAccess,
+                      Map<String, Boolean> breakers, Map<String, Admission> admissions, Map<String, Health> health) {
         this.admissions = Map.copyOf(admissions);
+        Map<String, Health> healths = new LinkedHashMap<>(health);
+        providers.keySet().forEach(p -> healths.computeIfAbsent(p, k -> new Health()));
+        this.health = Map.copyOf(healths);
         Map<String, Map<String, Integer>> weights = new LinkedHashMap<>();
         models.forEach((name, spec) -> {
             Map<String, Integer> w = new LinkedHashMap<>();
@@ -64,13 +77,25 @@ public final class RouteTable {
         models.forEach((name, spec) -> {
             List<Target> targets = new ArrayList<>();
             for (TargetSpec t : spec.allTargets()) {
-                targets.add(new Target(providers.get(t.provider()), t.model() != null ? t.model() : name, t.version(),
-                        t.weight() == null ? 0 : t.weight(), new CircuitBreaker(breakers.getOrDefault(t.provider(), true)),
-                        new java.util.concurrent.atomic.AtomicInteger(), admission(t.provider())));
+                targets.add(target(t.provider(), t.model() != null ? t.model() : name, t.version(), t.weight(),
+                        breakers.getOrDefault(t.provider(), true), Condition.of(t.when())));
             }
-            routes.put(name, new Route(name, spec.kind(), targets, true));
+            ShadowSpec s = spec.shadow();
+            Route.Shadow shadow = s == null ? null : new Route.Shadow(target(s.provider(), s.model() != null ? s.model() : name,
+                    s.version(), null, breakers.getOrDefault(s.provider(), true), Condition.ALWAYS), s.percent());
+            routes.put(name, new Route(name, spec.kind(), targets, true, spec.strategy(), Condition.of(spec.rollout()), shadow));
         });
         this.configured = java.util.Collections.unmodifiableMap(routes);
+    }
+
+    private Target target(String provider, String model, String version, Integer weight, boolean breaker, Condition when) {
+        return new Target(providers.get(provider), model, version, new AtomicInteger(weight == null ? 0 : weight),
+                new CircuitBreaker(breaker), new AtomicInteger(), admission(provider), when, new Latency(), health.get(provider));
+    }
+
+    /** @return each provider's health */
+    public Map<String, Health> health() {
+        return health;
     }
 
     private Admission admission(String provider) {
@@ -165,8 +190,8 @@ public final class RouteTable {
             throw new GatewayException(ErrorKind.WRONG_MODEL_KIND, "Provider '" + provider.name() + "' serves no "
                     + (kind == ModelKind.CHAT ? "chat" : "embedding") + " models; '" + model + "' cannot be used here.", "model");
         }
-        Route route = new Route(model, actual, List.of(new Target(provider, upstream, null, 0, new CircuitBreaker(),
-                new java.util.concurrent.atomic.AtomicInteger(), admission(provider.name()))), false);
+        Route route = new Route(model, actual, List.of(target(provider.name(), upstream, null, null, true, Condition.ALWAYS)), false,
+                RouteStrategy.ORDERED, Condition.ALWAYS, null);
         if (direct.size() < MAX_DIRECT_ROUTES) {
             direct.put(model, route);
         }

@@ -14,9 +14,10 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * Tries a route's targets in turn. The order: on a weighted route (targets with a weight) the first
- * attempt goes to a target drawn by weight, the rest follow in configured order; otherwise configured
- * order. Targets whose circuit breaker is open are skipped; with none left the request fails at once
+ * Tries a route's targets in turn. The order follows the route's strategy: on a weighted route the
+ * first attempt goes to a target drawn by weight, the rest follow in configured order; with least
+ * latency, by expected wait (calls in flight times recent latency); otherwise configured order.
+ * Targets whose circuit breaker is open or whose provider fails its health check are skipped; with none left the request fails at once
  * (503-style {@code upstream_unavailable} with {@code Retry-After}) instead of waiting on dead
  * upstreams. The next target is tried only when the failure's {@link ErrorKind#fallback()} allows it
  * (never for a caller's mistake); when none is left, one aggregate error lists every attempt. A
@@ -64,14 +65,51 @@ public final class TargetLoop {
         return Multi.createFrom().deferred(() -> attemptStream(route, order, onAttempt, admitted, 0, new ArrayList<>(), 0));
     }
 
-    /** The attempt order: weighted first choice when the route has weights, then configured order. */
+    /** The attempt order: the strategy's first choice, then the rest (by expected wait for least latency). */
     static List<Target> order(Route route) {
         List<Target> targets = route.targets();
+        if (targets.size() == 1) {
+            return targets;
+        }
+        return switch (route.strategy()) {
+            case ORDERED -> targets;
+            case WEIGHTED -> weighted(targets);
+            case LEAST_LATENCY -> leastLatency(targets);
+        };
+    }
+
+    /**
+     * By expected wait: calls in flight plus this one, times the recent latency. A target not yet
+     * measured comes first (it must be measured to be judged); equal scores are shuffled, so replicas
+     * share the load evenly while they perform alike.
+     */
+    static List<Target> leastLatency(List<Target> targets) {
+        int n = targets.size();
+        double[] score = new double[n];
+        Integer[] index = new Integer[n];
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        double[] tie = new double[n];
+        for (int i = 0; i < n; i++) {
+            Target t = targets.get(i);
+            double latency = t.latency().millis();
+            score[i] = Double.isNaN(latency) ? 0 : (t.inFlight().get() + 1) * Math.max(latency, 0.001);
+            tie[i] = random.nextDouble();
+            index[i] = i;
+        }
+        java.util.Arrays.sort(index, (a, b) -> score[a] != score[b] ? Double.compare(score[a], score[b]) : Double.compare(tie[a], tie[b]));
+        List<Target> order = new ArrayList<>(n);
+        for (Integer i : index) {
+            order.add(targets.get(i));
+        }
+        return order;
+    }
+
+    private static List<Target> weighted(List<Target> targets) {
         int total = 0;
         for (Target t : targets) {
             total += t.weight();
         }
-        if (total == 0 || targets.size() == 1) {
+        if (total == 0) {
             return targets;
         }
         int draw = ThreadLocalRandom.current().nextInt(total);
@@ -93,10 +131,11 @@ public final class TargetLoop {
         return order;
     }
 
-    /** @return the index of the next target at or after {@code from} whose breaker lets a call through, or -1 */
+    /** @return the index of the next target at or after {@code from} that is healthy and whose breaker lets a call through, or -1 */
     private static int next(List<Target> order, int from) {
         for (int i = from; i < order.size(); i++) {
-            if (order.get(i).breaker().allows()) {
+            Target t = order.get(i);
+            if (t.health().up() && t.breaker().allows()) {
                 return i;
             }
         }
@@ -111,13 +150,18 @@ public final class TargetLoop {
             return Uni.createFrom().failure(exhausted(route, failures));
         }
         Target target = order.get(index);
+        long[] started = new long[1];
         return Uni.createFrom().deferred(() -> {
                     onAttempt.accept(target);
                     target.inFlight().incrementAndGet();
+                    started[0] = System.nanoTime();
                     return call.apply(target, index);
                 })
                 .onTermination().invoke(() -> target.inFlight().decrementAndGet())
-                .onItem().invoke(item -> target.breaker().success())
+                .onItem().invoke(item -> {
+                    target.latency().record(System.nanoTime() - started[0]);
+                    target.breaker().success();
+                })
                 .onFailure().recoverWithUni(f -> {
                     GatewayException failure = asGateway(f);
                     judge(target, failure);
@@ -143,15 +187,18 @@ public final class TargetLoop {
         }
         Target target = order.get(index);
         boolean[] started = new boolean[1];
+        long[] startNanos = new long[1];
         return Multi.createFrom().deferred(() -> {
                     onAttempt.accept(target);
                     target.inFlight().incrementAndGet();
+                    startNanos[0] = System.nanoTime();
                     return call.apply(target, index);
                 })
                 .onTermination().invoke(() -> target.inFlight().decrementAndGet())
                 .onItem().invoke(item -> {
                     if (!started[0]) {
                         started[0] = true;
+                        target.latency().record(System.nanoTime() - startNanos[0]);
                         target.breaker().success();
                     }
                 })

@@ -50,7 +50,7 @@ class ConfigLoaderTest {
                         .containsExactlyInAnyOrder(
                                 "server.max_body_size: expected a size such as 512KiB or 4MiB, found 'lots'",
                                 "providers.openai.timeouts.connect: expected a duration such as 250ms, 5s, 2m or 1h, found 'soon'",
-                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage, labels, circuit_breaker, max_concurrency, max_queue, queue_timeout",
+                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage, labels, circuit_breaker, max_concurrency, max_queue, queue_timeout, health_check",
                                 "providers.broken.type: required key is missing",
                                 "providers.openai.api_key: environment variable MISSING_KEY is not set",
                                 "models.chat.provider: unknown provider 'azure-eu'; defined: openai, broken, local",
@@ -184,5 +184,56 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.loadYaml(yaml, "test.yaml", ENV))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::path)
                         .contains("models.chat.targets[0].weight", "models.chat.targets[1].weight", "models.zero.targets"));
+    }
+
+    @Test
+    void conditionsShadowsAndHealthChecksAreCheckedByPath() {
+        String yaml = """
+                providers:
+                  a: {type: vllm, base_url: "http://127.0.0.1:8000/v1", health_check: {path: models, interval: 0s}}
+                  b: {type: vllm, base_url: "http://127.0.0.1:8001/v1"}
+                models:
+                  chat:
+                    strategy: fastest
+                    provider: a
+                  canary:
+                    strategy: weighted
+                    rollout: {percent: 150}
+                    shadow: {provider: nowhere, percent: -1}
+                    targets:
+                      - {provider: a, when: {percent: 101, headers: {x-lane: null}}}
+                      - {provider: b}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.loadYaml(yaml, "test.yaml", ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::path)
+                        .contains("providers.a.health_check.path", "providers.a.health_check.interval", "models.chat.strategy",
+                                "models.canary.strategy", "models.canary.rollout.percent", "models.canary.shadow.provider",
+                                "models.canary.shadow.percent", "models.canary.targets[0].when.percent",
+                                "models.canary.targets[0].when.headers.x-lane"));
+    }
+
+    @Test
+    void routingOptionsLoad() {
+        String yaml = """
+                providers:
+                  a: {type: vllm, base_url: "http://127.0.0.1:8000/v1", health_check: {}}
+                  b: {type: vllm, base_url: "http://127.0.0.1:8001/v1"}
+                models:
+                  replicas:
+                    strategy: least_latency
+                    rollout: {teams: [sales], percent: 20}
+                    shadow: {provider: b, model: next, version: v2}
+                    targets:
+                      - {provider: a, when: {classification: [confidential]}}
+                      - {provider: b}
+                """;
+        var spec = ConfigLoader.loadYaml(yaml, "test.yaml", ENV).spec();
+        var model = spec.models().get("replicas");
+        assertThat(model.strategy()).isEqualTo(RouteStrategy.LEAST_LATENCY);
+        assertThat(model.rollout().percent()).isEqualTo(20);
+        assertThat(model.shadow().percent()).as("default share").isEqualTo(10);
+        assertThat(model.targets().getFirst().when().classification()).containsExactly("confidential");
+        assertThat(spec.providers().get("a").healthCheck().path()).isEqualTo("/models");
+        assertThat(spec.providers().get("a").healthCheck().interval()).hasSeconds(10);
     }
 }

@@ -21,22 +21,7 @@ import org.junit.jupiter.api.Test;
 class TargetLoopTest {
 
     static Provider provider(String name) {
-        return new Provider() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Optional<ChatProvider> chat() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<EmbeddingProvider> embeddings() {
-                return Optional.empty();
-            }
-        };
+        return dev.fundament.testing.StubProviders.named(name);
     }
 
     static Target target(String name, int weight) {
@@ -137,5 +122,76 @@ class TargetLoopTest {
         assertThat(TargetLoop.retryAfter(failure, 2)).isNull();
         assertThat(TargetLoop.retryAfter(new GatewayException(ErrorKind.UPSTREAM_BAD_REQUEST, "no"), 0)).isNull();
         assertThat(TargetLoop.retryAfter(new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "late"), 0)).isNull();
+    }
+
+    @Test
+    void leastLatencySendsToTheReplicaWithTheShortestExpectedWait() {
+        Target fast = target("fast", 0);
+        Target slow = target("slow", 0);
+        Target fresh = target("fresh", 0);
+        Route route = new Route("replicas", ModelKind.CHAT, List.of(slow, fast), true,
+                dev.fundament.config.RouteStrategy.LEAST_LATENCY, Condition.ALWAYS, null);
+        for (int i = 0; i < 5; i++) {
+            fast.latency().record(20_000_000);
+            slow.latency().record(200_000_000);
+        }
+        assertThat(TargetLoop.order(route)).containsExactly(fast, slow);
+
+        fast.inFlight().set(12); // 13 x 20 ms > 1 x 200 ms: the fast replica is now the longer wait
+        assertThat(TargetLoop.order(route)).containsExactly(slow, fast);
+
+        Route withNew = new Route("replicas", ModelKind.CHAT, List.of(slow, fast, fresh), true,
+                dev.fundament.config.RouteStrategy.LEAST_LATENCY, Condition.ALWAYS, null);
+        assertThat(TargetLoop.order(withNew).getFirst()).as("a replica not yet measured is tried first").isEqualTo(fresh);
+    }
+
+    @Test
+    void leastLatencySpreadsLoadOverEqualReplicasAndLearnsFromCalls() {
+        Target a = target("a", 0);
+        Target b = target("b", 0);
+        Route route = new Route("replicas", ModelKind.CHAT, List.of(a, b), true,
+                dev.fundament.config.RouteStrategy.LEAST_LATENCY, Condition.ALWAYS, null);
+        Map<String, AtomicInteger> firsts = new java.util.HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            firsts.computeIfAbsent(TargetLoop.order(route).getFirst().provider().name(), k -> new AtomicInteger()).incrementAndGet();
+        }
+        assertThat(firsts.get("a").get()).as("unmeasured replicas share by chance").isBetween(140, 260);
+
+        TargetLoop.call(route, t -> { }, (t, i) -> Uni.createFrom().item(t.provider().name())
+                .onItem().delayIt().by(Duration.ofMillis(t == a ? 1 : 60))).await().atMost(Duration.ofSeconds(2));
+        TargetLoop.call(route, t -> { }, (t, i) -> Uni.createFrom().item(t.provider().name())
+                .onItem().delayIt().by(Duration.ofMillis(t == a ? 1 : 60))).await().atMost(Duration.ofSeconds(2));
+        assertThat(a.latency().millis()).isLessThan(b.latency().millis());
+        assertThat(TargetLoop.order(route).getFirst()).isEqualTo(a);
+    }
+
+    @Test
+    void aProviderFailingItsHealthCheckIsSkipped() {
+        Target primary = target("primary", 0);
+        Target backup = target("backup", 0);
+        Route route = new Route("chat", ModelKind.CHAT, List.of(primary, backup), true);
+        Map<String, AtomicInteger> calls = new java.util.HashMap<>();
+        assertThat(primary.health().failed("connection refused")).as("one failed check is not an outage").isFalse();
+        assertThat(call(route, calls, null, null)).isEqualTo("primary");
+        assertThat(primary.health().failed("connection refused")).as("the second in a row is").isTrue();
+        assertThat(call(route, calls, null, null)).isEqualTo("backup");
+        primary.health().passed();
+        assertThat(call(route, calls, null, null)).isEqualTo("primary");
+    }
+
+    @Test
+    void conditionsNarrowTheTargetsPerRequest() {
+        Target sales = new Target(provider("sales-gpu"), "m", null, new AtomicInteger(), new CircuitBreaker(), new AtomicInteger(),
+                Admission.unlimited("sales-gpu"), Condition.of(new dev.fundament.config.ConditionSpec(List.of("sales"), null, null,
+                null, null, null, null)), new Latency(), new Health());
+        Target shared = target("shared", 0);
+        Route route = new Route("chat", ModelKind.CHAT, List.of(sales, shared), true);
+        var salesUser = new dev.fundament.identity.Principal("ann", false, "sales", java.util.Set.of(), java.util.Set.of(), "k", "p", Map.of());
+        var hrUser = new dev.fundament.identity.Principal("bob", false, "hr", java.util.Set.of(), java.util.Set.of(), "k", "p", Map.of());
+        assertThat(route.select(Caller.of(salesUser))).isSameAs(route);
+        assertThat(route.select(Caller.of(hrUser)).targets()).containsExactly(shared);
+        Route salesOnly = new Route("chat", ModelKind.CHAT, List.of(sales), true);
+        assertThatThrownBy(() -> salesOnly.select(Caller.of(hrUser))).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
     }
 }

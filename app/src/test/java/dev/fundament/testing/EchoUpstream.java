@@ -21,6 +21,8 @@ public final class EchoUpstream {
 
     /** Request bodies received, as {@code site + " " + body}. */
     public static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+    /** Sites whose {@code GET .../models} answers 503, for health-check tests. */
+    public static final java.util.Set<String> DOWN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private EchoUpstream() {
     }
@@ -33,6 +35,12 @@ public final class EchoUpstream {
     static Future<HttpServer> start(Vertx vertx) {
         return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             String site = req.path().split("/")[1];
+            if (req.method() == io.vertx.core.http.HttpMethod.GET) {
+                boolean down = DOWN.contains(site);
+                req.response().setStatusCode(down ? 503 : 200).putHeader("Content-Type", "application/json")
+                        .end(down ? "{\"error\":{\"message\":\"down\"}}" : "{\"object\":\"list\",\"data\":[]}");
+                return;
+            }
             RECEIVED.add(site + " " + body.toString());
             JsonObject request = body.toJsonObject();
             JsonArray messages = request.getJsonArray("messages");

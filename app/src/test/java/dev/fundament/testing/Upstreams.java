@@ -159,12 +159,17 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       detect: [iban]
                       action: redact
                       models: [echo-out]
+                    - name: classify-for-routing
+                      on: input
+                      detect: [personal_data]
+                      action: flag
+                      models: [conditional]
                   residency:
                     - name: personal-data-on-prem
                       detect: [personal_data]
                       teams: [works-council]
                       require_labels: [on-prem]
-                      models: [mixed, cloud-only]
+                      models: [mixed, cloud-only, shadowed-residency]
                 roi:
                   hourly_rate: 40
                   use_cases:
@@ -237,6 +242,10 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     type: openai
                     base_url: http://127.0.0.1:%13$d/onprem/v1
                     labels: [on-prem]
+                  echo-checked:
+                    type: openai
+                    base_url: http://127.0.0.1:%13$d/checked/v1
+                    health_check: {path: /models, interval: 100ms, timeout: 1s}
                   nowhere:
                     circuit_breaker: false
                     type: openai
@@ -303,6 +312,36 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                         model: echo
                       - provider: echo-onprem
                         model: echo
+                  conditional:
+                    targets:
+                      - {provider: sim, model: for-sales, when: {teams: [sales]}}
+                      - {provider: sim, model: for-fast-lane, when: {headers: {x-lane: fast}}}
+                      - {provider: sim, model: for-crm, when: {metadata: {app: crm}}}
+                      - {provider: sim, model: for-sensitive, when: {classification: [confidential, personal_data]}}
+                      - {provider: sim, model: for-everyone}
+                  sales-only:
+                    targets:
+                      - {provider: sim, model: for-sales, when: {teams: [sales]}}
+                  rolled-out:
+                    provider: sim
+                    model: new-model
+                    rollout: {teams: [marketing]}
+                  half-rolled-out:
+                    provider: sim
+                    model: new-model
+                    rollout: {percent: 50}
+                  shadowed:
+                    provider: echo-cloud
+                    model: echo
+                    shadow: {provider: echo-onprem, model: echo-candidate, version: v2, percent: 100}
+                  shadowed-residency:
+                    provider: echo-onprem
+                    model: echo
+                    shadow: {provider: echo-cloud, model: echo-candidate, percent: 100}
+                  checked:
+                    targets:
+                      - {provider: echo-checked, model: echo}
+                      - {provider: echo-cloud, model: echo}
                   with-fallback:
                     targets:
                       - provider: sim-500

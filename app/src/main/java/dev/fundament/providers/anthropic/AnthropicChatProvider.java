@@ -58,6 +58,11 @@ final class AnthropicChatProvider implements ChatProvider {
         this.headers = Collections.unmodifiableMap(h);
     }
 
+    /** @return the headers of every request: credentials, version */
+    Map<String, String> headers() {
+        return headers;
+    }
+
     @Override
     public Uni<ChatResult> chat(String upstreamModel, ChatRequest request) {
         return Uni.createFrom().deferred(() -> {

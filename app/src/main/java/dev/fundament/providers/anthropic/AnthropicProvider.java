@@ -38,6 +38,11 @@ final class AnthropicProvider implements Provider {
     }
 
     @Override
+    public io.smallrye.mutiny.Uni<Void> probe(String path, java.time.Duration timeout) {
+        return http.probe(path, chat.headers(), timeout);
+    }
+
+    @Override
     public void close() {
         http.close();
     }

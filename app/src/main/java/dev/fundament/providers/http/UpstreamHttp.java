@@ -167,6 +167,31 @@ public final class UpstreamHttp implements AutoCloseable {
         });
     }
 
+    /**
+     * An active health check: a GET that must answer 2xx within {@code timeout}.
+     *
+     * @return completes on a 2xx answer, fails with the reason otherwise
+     */
+    public Uni<Void> probe(String path, Map<String, String> headers, Duration timeout) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setSsl(ssl)
+                .setURI(basePath + path).setTimeout(timeout.toMillis());
+        return shared.request(options)
+                .onItem().transformToUni(request -> {
+                    headers.forEach((name, value) -> {
+                        if (!name.equalsIgnoreCase("Content-Type")) {
+                            request.headers().set(name, value);
+                        }
+                    });
+                    return request.send();
+                })
+                .onItem().transformToUni(response -> response.body().onItem().transform(body -> {
+                    if (response.statusCode() / 100 != 2) {
+                        throw new IllegalStateException("GET " + basePath + path + " answered HTTP " + response.statusCode());
+                    }
+                    return (Void) null;
+                }));
+    }
+
     private static Uni<String> errorBody(HttpClientResponse response) {
         return response.body()
                 .onItem().transform(b -> b.length() > MAX_ERROR_BODY ? b.getString(0, MAX_ERROR_BODY) : b.toString())

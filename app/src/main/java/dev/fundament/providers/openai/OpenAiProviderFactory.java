@@ -44,6 +44,11 @@ public class OpenAiProviderFactory implements ProviderFactory {
             }
 
             @Override
+            public io.smallrye.mutiny.Uni<Void> probe(String path, java.time.Duration timeout) {
+                return http.probe(path, endpoints.headers(), timeout);
+            }
+
+            @Override
             public void close() {
                 http.close();
             }
