@@ -433,6 +433,9 @@ final class ConfigValidator {
             problem(path + ".strategy", "weighted needs targets with a weight");
         }
         condition(path + ".rollout", m.rollout());
+        if (m.timeout() != null) {
+            positive(path + ".timeout", m.timeout());
+        }
         ShadowSpec shadow = m.shadow();
         if (shadow != null) {
             if (m.kind() != ModelKind.CHAT) {

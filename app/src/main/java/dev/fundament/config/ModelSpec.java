@@ -13,12 +13,15 @@ import java.util.List;
  * @param rollout     a feature flag: the model serves only this cohort (teams, a sticky share of users);
  *                    default everyone
  * @param shadow      a candidate that gets a copy of a share of the requests; optional
+ * @param timeout     a request's deadline, every attempt, retry and wait included: no attempt starts
+ *                    after it; default 10m
  */
 public record ModelSpec(String provider, String model, List<TargetSpec> targets, ModelKind kind,
-                        String description, RouteStrategy strategy, ConditionSpec rollout, ShadowSpec shadow) {
+                        String description, RouteStrategy strategy, ConditionSpec rollout, ShadowSpec shadow,
+                        java.time.Duration timeout) {
 
     public ModelSpec(String provider, String model, List<TargetSpec> targets, ModelKind kind, String description) {
-        this(provider, model, targets, kind, description, null, null, null);
+        this(provider, model, targets, kind, description, null, null, null, null);
     }
 
     public ModelSpec {

@@ -48,13 +48,7 @@ public final class Condition {
 
     /** @param model the public model name, which seeds the sticky cohort */
     public boolean matches(Caller caller, String model) {
-        if (!teams.isEmpty() && !teams.contains(caller.principal().team())) {
-            return false;
-        }
-        if (!keys.isEmpty() && !keys.contains(caller.principal().keyId())) {
-            return false;
-        }
-        if (!users.isEmpty() && !users.contains(caller.user())) {
+        if (!in(teams, caller.principal().team()) || !in(keys, caller.principal().keyId()) || !in(users, caller.user())) {
             return false;
         }
         for (Map.Entry<String, String> h : headers.entrySet()) {
@@ -71,6 +65,11 @@ public final class Condition {
             return false;
         }
         return percent >= 100 || bucket(model, caller.user()) < percent;
+    }
+
+    /** @return whether the value is in the list, an empty list taking every value */
+    private static boolean in(Set<String> list, String value) {
+        return list.isEmpty() || value != null && list.contains(value);
     }
 
     /** @return a user's place, 0..99, in the cohorts of one model: the same on every call and instance */

@@ -4,6 +4,7 @@ import dev.fundament.config.ModelKind;
 import dev.fundament.config.RouteStrategy;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,21 +14,31 @@ import java.util.List;
  * @param configured false for a direct {@code <provider>/<model>} route made on demand
  * @param rollout    who the model is enabled for (a feature flag); {@link Condition#ALWAYS} for everyone
  * @param shadow     the candidate that gets a copy of a share of the requests, or null
+ * @param timeout    the deadline of a request, all attempts, retries and waits included
  */
 public record Route(String name, ModelKind kind, List<Target> targets, boolean configured, RouteStrategy strategy,
-                    Condition rollout, Shadow shadow) {
+                    Condition rollout, Shadow shadow, Duration timeout) {
+
+    /** A request's deadline when its model names none: the providers' default total timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     public Route {
         targets = List.copyOf(targets);
+        timeout = timeout != null ? timeout : DEFAULT_TIMEOUT;
     }
 
     public Route(String name, ModelKind kind, List<Target> targets, boolean configured) {
-        this(name, kind, targets, configured, RouteStrategy.WEIGHTED, Condition.ALWAYS, null);
+        this(name, kind, targets, configured, RouteStrategy.WEIGHTED, Condition.ALWAYS, null, null);
+    }
+
+    public Route(String name, ModelKind kind, List<Target> targets, boolean configured, RouteStrategy strategy,
+                 Condition rollout, Shadow shadow) {
+        this(name, kind, targets, configured, strategy, rollout, shadow, null);
     }
 
     /** @return the same route with fewer targets (narrowed by residency rules or conditions) */
     public Route withTargets(List<Target> fewer) {
-        return new Route(name, kind, fewer, configured, strategy, rollout, shadow);
+        return new Route(name, kind, fewer, configured, strategy, rollout, shadow, timeout);
     }
 
     /**

@@ -83,7 +83,8 @@ public final class RouteTable {
             ShadowSpec s = spec.shadow();
             Route.Shadow shadow = s == null ? null : new Route.Shadow(target(s.provider(), s.model() != null ? s.model() : name,
                     s.version(), null, breakers.getOrDefault(s.provider(), true), Condition.ALWAYS), s.percent());
-            routes.put(name, new Route(name, spec.kind(), targets, true, spec.strategy(), Condition.of(spec.rollout()), shadow));
+            routes.put(name, new Route(name, spec.kind(), targets, true, spec.strategy(), Condition.of(spec.rollout()), shadow,
+                    spec.timeout()));
         });
         this.configured = java.util.Collections.unmodifiableMap(routes);
     }

@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  * and switching to another model would splice two answers. The last target left is retried, at most
  * {@value #MAX_RETRIES} times, after a passing failure (429, 502, 503), waiting as its
  * {@code Retry-After} asks or with jittered exponential backoff, never more than
- * {@value #MAX_WAIT_MILLIS} ms. Each outcome feeds the target's breaker, and calls in flight are
- * counted per target.
+ * {@value #MAX_WAIT_MILLIS} ms. All attempts and waits share one deadline, the route's timeout: no
+ * attempt or retry starts after it (an attempt under way is bounded by its provider's connect,
+ * first-token and total timeouts). Each outcome feeds the target's breaker and latency, and calls in
+ * flight are counted per target.
  *
  * <p>Written as a chain of attempts rather than a {@code for} loop because each attempt is
  * asynchronous; the chain is as long as the target list.
@@ -50,7 +52,7 @@ public final class TargetLoop {
         List<Target> order = order(route);
         BiFunction<Target, Integer, Uni<T>> admitted = (target, i) -> target.admission().acquire(ticket)
                 .onItem().transformToUni(permit -> call.apply(target, i).onTermination().invoke(permit::release));
-        return Uni.createFrom().deferred(() -> attempt(route, order, onAttempt, admitted, 0, new ArrayList<>(), 0));
+        return Uni.createFrom().deferred(() -> attempt(route, order, onAttempt, admitted, 0, new ArrayList<>(), 0, deadline(route)));
     }
 
     public static <T> Multi<T> stream(Route route, Consumer<Target> onAttempt, BiFunction<Target, Integer, Multi<T>> call) {
@@ -62,7 +64,8 @@ public final class TargetLoop {
         List<Target> order = order(route);
         BiFunction<Target, Integer, Multi<T>> admitted = (target, i) -> Multi.createFrom().uni(target.admission().acquire(ticket))
                 .onItem().transformToMultiAndConcatenate(permit -> call.apply(target, i).onTermination().invoke(permit::release));
-        return Multi.createFrom().deferred(() -> attemptStream(route, order, onAttempt, admitted, 0, new ArrayList<>(), 0));
+        return Multi.createFrom().deferred(() -> attemptStream(route, order, onAttempt, admitted, 0, new ArrayList<>(), 0,
+                deadline(route)));
     }
 
     /** The attempt order: the strategy's first choice, then the rest (by expected wait for least latency). */
@@ -144,10 +147,16 @@ public final class TargetLoop {
 
     private static <T> Uni<T> attempt(Route route, List<Target> order, Consumer<Target> onAttempt,
                                       BiFunction<Target, Integer, Uni<T>> call, int from, List<AllTargetsFailed.Attempt> failures,
-                                      int retries) {
+                                      int retries, long deadline) {
         int index = next(order, from);
         if (index < 0) {
             return Uni.createFrom().failure(exhausted(route, failures));
+        }
+        if (from > 0 || retries > 0) {
+            GatewayException late = late(route, failures, deadline);
+            if (late != null) {
+                return Uni.createFrom().failure(late);
+            }
         }
         Target target = order.get(index);
         long[] started = new long[1];
@@ -167,12 +176,12 @@ public final class TargetLoop {
                     judge(target, failure);
                     failures.add(new AllTargetsFailed.Attempt(target.label(), failure));
                     if (failure.kind().fallback() && index + 1 < order.size()) {
-                        return attempt(route, order, onAttempt, call, index + 1, failures, 0);
+                        return attempt(route, order, onAttempt, call, index + 1, failures, 0, deadline);
                     }
-                    Duration wait = retryAfter(failure, retries);
+                    Duration wait = retryAfter(failure, retries, deadline);
                     if (wait != null) {
                         return pause(wait).onItem().transformToUni(v ->
-                                attempt(route, order, onAttempt, call, index, failures, retries + 1));
+                                attempt(route, order, onAttempt, call, index, failures, retries + 1, deadline));
                     }
                     return Uni.createFrom().failure(exhausted(route, failures));
                 });
@@ -180,10 +189,16 @@ public final class TargetLoop {
 
     private static <T> Multi<T> attemptStream(Route route, List<Target> order, Consumer<Target> onAttempt,
                                               BiFunction<Target, Integer, Multi<T>> call, int from,
-                                              List<AllTargetsFailed.Attempt> failures, int retries) {
+                                              List<AllTargetsFailed.Attempt> failures, int retries, long deadline) {
         int index = next(order, from);
         if (index < 0) {
             return Multi.createFrom().failure(exhausted(route, failures));
+        }
+        if (from > 0 || retries > 0) {
+            GatewayException late = late(route, failures, deadline);
+            if (late != null) {
+                return Multi.createFrom().failure(late);
+            }
         }
         Target target = order.get(index);
         boolean[] started = new boolean[1];
@@ -207,13 +222,13 @@ public final class TargetLoop {
                     judge(target, failure);
                     failures.add(new AllTargetsFailed.Attempt(target.label(), failure));
                     if (failure.kind().fallback() && index + 1 < order.size()) {
-                        return attemptStream(route, order, onAttempt, call, index + 1, failures, 0);
+                        return attemptStream(route, order, onAttempt, call, index + 1, failures, 0, deadline);
                     }
-                    Duration wait = retryAfter(failure, retries);
+                    Duration wait = retryAfter(failure, retries, deadline);
                     if (wait != null) {
                         return Multi.createFrom().uni(pause(wait))
                                 .onItem().transformToMultiAndConcatenate(v ->
-                                        attemptStream(route, order, onAttempt, call, index, failures, retries + 1));
+                                        attemptStream(route, order, onAttempt, call, index, failures, retries + 1, deadline));
                     }
                     return Multi.createFrom().failure(exhausted(route, failures));
                 });
@@ -229,6 +244,11 @@ public final class TargetLoop {
      * trying it again: its {@code Retry-After} when it sent one, else 100 ms doubled each time, with
      * ±50 % jitter so that callers do not retry in step; {@code null} for no retry.
      */
+    static Duration retryAfter(GatewayException failure, int retries, long deadline) {
+        Duration wait = retryAfter(failure, retries);
+        return wait == null || System.nanoTime() + wait.toNanos() >= deadline ? null : wait;
+    }
+
     static Duration retryAfter(GatewayException failure, int retries) {
         ErrorKind k = failure.kind();
         boolean passing = k == ErrorKind.UPSTREAM_RATE_LIMITED || k == ErrorKind.UPSTREAM_UNAVAILABLE || k == ErrorKind.UPSTREAM_ERROR;
@@ -248,6 +268,21 @@ public final class TargetLoop {
             millis = base / 2 + ThreadLocalRandom.current().nextLong(base + 1);
         }
         return millis <= MAX_WAIT_MILLIS ? Duration.ofMillis(Math.max(0, millis)) : null;
+    }
+
+    /** @return when the request's time is up: its start plus the route's timeout */
+    private static long deadline(Route route) {
+        return System.nanoTime() + route.timeout().toNanos();
+    }
+
+    /** @return the error to end with when the request's time is up before the next attempt, else null */
+    private static GatewayException late(Route route, List<AllTargetsFailed.Attempt> failures, long deadline) {
+        if (System.nanoTime() < deadline) {
+            return null;
+        }
+        return new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Model '" + route.name() + "' gave no answer within its timeout of "
+                + route.timeout().toMillis() + " ms (models." + route.name() + ".timeout) after " + failures.size()
+                + " attempt(s): " + String.join("; ", failures.stream().map(a -> a.target() + ": " + a.failure().getMessage()).toList()));
     }
 
     /** A wait that resumes on the request's event loop, where its upstream client lives. */

@@ -221,6 +221,7 @@ class ConfigLoaderTest {
                 models:
                   replicas:
                     strategy: least_latency
+                    timeout: 90s
                     rollout: {teams: [sales], percent: 20}
                     shadow: {provider: b, model: next, version: v2}
                     targets:
@@ -231,6 +232,7 @@ class ConfigLoaderTest {
         var model = spec.models().get("replicas");
         assertThat(model.strategy()).isEqualTo(RouteStrategy.LEAST_LATENCY);
         assertThat(model.rollout().percent()).isEqualTo(20);
+        assertThat(model.timeout()).hasSeconds(90);
         assertThat(model.shadow().percent()).as("default share").isEqualTo(10);
         assertThat(model.targets().getFirst().when().classification()).containsExactly("confidential");
         assertThat(spec.providers().get("a").healthCheck().path()).isEqualTo("/models");

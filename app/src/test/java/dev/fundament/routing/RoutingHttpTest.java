@@ -59,18 +59,18 @@ class RoutingHttpTest {
 
     @Test
     void targetsAreChosenByTheirConditions() {
-        String marketing = key("marketing", "");
+        String design = key("design", "");
         assertThat(servedBy(key("sales", ""), "conditional", "hello", Map.of())).isEqualTo("for-sales");
-        assertThat(servedBy(marketing, "conditional", "hello", Map.of("X-Lane", "fast"))).isEqualTo("for-fast-lane");
-        assertThat(servedBy(key("marketing", ",\"metadata\":{\"app\":\"crm\"}"), "conditional", "hello", Map.of()))
+        assertThat(servedBy(design, "conditional", "hello", Map.of("X-Lane", "fast"))).isEqualTo("for-fast-lane");
+        assertThat(servedBy(key("design", ",\"metadata\":{\"app\":\"crm\"}"), "conditional", "hello", Map.of()))
                 .isEqualTo("for-crm");
-        assertThat(servedBy(marketing, "conditional", "hello", Map.of("X-Fundament-Classification", "confidential")))
+        assertThat(servedBy(design, "conditional", "hello", Map.of("X-Fundament-Classification", "confidential")))
                 .as("declared classification").isEqualTo("for-sensitive");
-        assertThat(servedBy(marketing, "conditional", "Please call Anna Schmidt at anna.schmidt@example.com", Map.of()))
+        assertThat(servedBy(design, "conditional", "Please call Anna Schmidt at anna.schmidt@example.com", Map.of()))
                 .as("personal data found by the guardrails").isEqualTo("for-sensitive");
-        assertThat(servedBy(marketing, "conditional", "hello", Map.of())).isEqualTo("for-everyone");
+        assertThat(servedBy(design, "conditional", "hello", Map.of())).isEqualTo("for-everyone");
 
-        Response denied = chat(marketing, "sales-only", "hello", Map.of(), "routing-" + UUID.randomUUID());
+        Response denied = chat(design, "sales-only", "hello", Map.of(), "routing-" + UUID.randomUUID());
         assertThat(denied.statusCode()).isEqualTo(403);
         assertThat(denied.jsonPath().getString("error.message")).contains("No target of model 'sales-only' serves this request");
 
@@ -80,19 +80,19 @@ class RoutingHttpTest {
 
     @Test
     void aRolloutEnablesAModelForItsCohortOnly() {
-        String marketing = key("marketing", "");
+        String design = key("design", "");
         String sales = key("sales", "");
-        assertThat(servedBy(marketing, "rolled-out", "hello", Map.of())).isEqualTo("new-model");
+        assertThat(servedBy(design, "rolled-out", "hello", Map.of())).isEqualTo("new-model");
         Response outside = chat(sales, "rolled-out", "hello", Map.of(), "routing-" + UUID.randomUUID());
         assertThat(outside.statusCode()).isEqualTo(403);
         assertThat(outside.jsonPath().getString("error.code")).isEqualTo("permission_denied");
         assertThat(outside.jsonPath().getString("error.message")).contains("being rolled out");
 
-        List<String> forMarketing = given().header("Authorization", "Bearer " + marketing).get("/v1/models").then()
+        List<String> forDesign = given().header("Authorization", "Bearer " + design).get("/v1/models").then()
                 .statusCode(200).extract().path("data.id");
         List<String> forSales = given().header("Authorization", "Bearer " + sales).get("/v1/models").then()
                 .statusCode(200).extract().path("data.id");
-        assertThat(forMarketing).contains("rolled-out");
+        assertThat(forDesign).contains("rolled-out");
         assertThat(forSales).doesNotContain("rolled-out").contains("conditional");
 
         int in = 0;

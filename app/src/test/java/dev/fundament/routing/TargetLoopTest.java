@@ -194,4 +194,32 @@ class TargetLoopTest {
         assertThatThrownBy(() -> salesOnly.select(Caller.of(hrUser))).isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
     }
+
+    @Test
+    void noAttemptStartsAfterTheRequestsDeadline() {
+        Target slow = target("slow", 0);
+        Target backup = target("backup", 0);
+        Route route = new Route("chat", ModelKind.CHAT, List.of(slow, backup), true, dev.fundament.config.RouteStrategy.ORDERED,
+                Condition.ALWAYS, null, Duration.ofMillis(100));
+        Map<String, AtomicInteger> calls = new java.util.HashMap<>();
+        assertThatThrownBy(() -> TargetLoop.call(route, t -> { }, (t, i) -> {
+            calls.computeIfAbsent(t.provider().name(), k -> new AtomicInteger()).incrementAndGet();
+            return Uni.createFrom().<String>failure(new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "no first token"))
+                    .onFailure().call(() -> Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(150)));
+        }).await().atMost(Duration.ofSeconds(2))).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT);
+            assertThat(e.getMessage()).contains("within its timeout of 100 ms").contains("after 1 attempt");
+        });
+        assertThat(calls).containsOnlyKeys("slow");
+
+        Route oneTarget = new Route("chat", ModelKind.CHAT, List.of(target("busy", 0)), true,
+                dev.fundament.config.RouteStrategy.ORDERED, Condition.ALWAYS, null, Duration.ofMillis(500));
+        AtomicInteger tries = new AtomicInteger();
+        assertThatThrownBy(() -> TargetLoop.call(oneTarget, t -> { }, (t, i) -> {
+            tries.incrementAndGet();
+            return Uni.createFrom().<String>failure(new GatewayException(ErrorKind.UPSTREAM_RATE_LIMITED, "slow down", null,
+                    Map.of("Retry-After", "1")));
+        }).await().atMost(Duration.ofSeconds(3))).isInstanceOf(GatewayException.class);
+        assertThat(tries).as("a retry that would wait past the deadline is not made").hasValue(1);
+    }
 }

@@ -30,6 +30,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     public static Simulator rateLimited;
     public static Simulator slowFirstToken;
     public static Simulator bulkStream;
+    /** Fault-injection upstreams: 30 % errors, and one that tests stop mid-run. */
+    public static Simulator flaky;
+    public static Simulator killable;
     private static HttpServer rejectsCredentials;
     private static HttpServer anthropic;
     private static HttpServer recorder;
@@ -55,6 +58,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         rateLimited = sim("--rate-limit-rate 1.0");
         slowFirstToken = sim("--ttft 5s");
         bulkStream = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:300000");
+        flaky = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:8 --error-rate 0.3");
+        killable = sim("--ttft 20ms --tokens-per-second 0 --output-tokens fixed:8");
         rejectsCredentials = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             boolean badRequest = body.toString().contains("\"reject-400\"");
             req.response().setStatusCode(badRequest ? 400 : 401).putHeader("Content-Type", "application/json")
@@ -110,6 +115,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     finance: {}
                     budgeted: {}
                     works-council: {}
+                    design: {}
                 budgets:
                   teams:
                     budgeted: {daily: 10}
@@ -246,6 +252,23 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     type: openai
                     base_url: http://127.0.0.1:%13$d/checked/v1
                     health_check: {path: /models, interval: 100ms, timeout: 1s}
+                  fault-flaky:
+                    type: openai
+                    base_url: %14$s
+                  fault-429:
+                    type: openai
+                    base_url: %6$s
+                  fault-slow:
+                    type: openai
+                    base_url: %7$s
+                    timeouts:
+                      first_token: 200ms
+                  fault-killable:
+                    type: openai
+                    base_url: %15$s
+                  fault-backup:
+                    type: openai
+                    base_url: %2$s
                   nowhere:
                     circuit_breaker: false
                     type: openai
@@ -325,7 +348,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   rolled-out:
                     provider: sim
                     model: new-model
-                    rollout: {teams: [marketing]}
+                    rollout: {teams: [design]}
                   half-rolled-out:
                     provider: sim
                     model: new-model
@@ -342,6 +365,14 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     targets:
                       - {provider: echo-checked, model: echo}
                       - {provider: echo-cloud, model: echo}
+                  faults-5xx:
+                    targets: [{provider: fault-flaky, model: primary}, {provider: fault-backup, model: backup}]
+                  faults-429:
+                    targets: [{provider: fault-429, model: primary}, {provider: fault-backup, model: backup}]
+                  faults-slow:
+                    targets: [{provider: fault-slow, model: primary}, {provider: fault-backup, model: backup}]
+                  faults-killed:
+                    targets: [{provider: fault-killable, model: primary}, {provider: fault-backup, model: backup}]
                   with-fallback:
                     targets:
                       - provider: sim-500
@@ -349,7 +380,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       - provider: sim
                         model: second-choice
                 """.formatted(jwksServer.actualPort(), url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
-                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort(), echo.actualPort());
+                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort(), echo.actualPort(), url(flaky), url(killable));
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");
             Files.writeString(file, yaml);
