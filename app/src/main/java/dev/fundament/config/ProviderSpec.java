@@ -27,19 +27,23 @@ import java.util.Map;
  * @param maxQueue         how many calls may wait for a slot; more are shed with 503 and Retry-After; default 256
  * @param queueTimeout     the longest wait for a slot before the call is shed; default 30s
  * @param healthCheck      an active health check; default none (passive checks only: the circuit breaker)
+ * @param http2            speak HTTP/2 to the upstream (cleartext with prior knowledge for {@code http://},
+ *                         ALPN for {@code https://}): many calls share few connections, which thousands of
+ *                         concurrent streams need; {@code max_connections} then counts HTTP/2 connections;
+ *                         default false (HTTP/1.1, one call per connection at a time)
  */
 public record ProviderSpec(@Required ProviderType type, String baseUrl, String apiKey, String apiVersion,
                            Map<String, String> headers, TimeoutsSpec timeouts, Integer maxConnections,
                            Boolean directAccess, Integer defaultMaxTokens, Boolean askForUsage, List<String> labels,
                            Boolean circuitBreaker, Integer maxConcurrency, Integer maxQueue,
-                           java.time.Duration queueTimeout, HealthCheckSpec healthCheck) {
+                           java.time.Duration queueTimeout, HealthCheckSpec healthCheck, Boolean http2) {
 
     public ProviderSpec(ProviderType type, String baseUrl, String apiKey, String apiVersion, Map<String, String> headers,
                         TimeoutsSpec timeouts, Integer maxConnections, Boolean directAccess, Integer defaultMaxTokens,
                         Boolean askForUsage, List<String> labels, Boolean circuitBreaker, Integer maxConcurrency,
                         Integer maxQueue, java.time.Duration queueTimeout) {
         this(type, baseUrl, apiKey, apiVersion, headers, timeouts, maxConnections, directAccess, defaultMaxTokens, askForUsage,
-                labels, circuitBreaker, maxConcurrency, maxQueue, queueTimeout, null);
+                labels, circuitBreaker, maxConcurrency, maxQueue, queueTimeout, null, null);
     }
 
     public ProviderSpec {
@@ -60,5 +64,6 @@ public record ProviderSpec(@Required ProviderType type, String baseUrl, String a
         maxConcurrency = maxConcurrency != null ? maxConcurrency : 0;
         maxQueue = maxQueue != null ? maxQueue : 256;
         queueTimeout = queueTimeout != null ? queueTimeout : java.time.Duration.ofSeconds(30);
+        http2 = http2 != null ? http2 : Boolean.FALSE;
     }
 }

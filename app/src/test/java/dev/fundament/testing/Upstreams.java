@@ -44,6 +44,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     /** What the recording upstream last received: method, URI and headers. */
     public static volatile io.vertx.core.MultiMap recordedHeaders;
     public static volatile String recordedUri;
+    public static volatile io.vertx.core.http.HttpVersion recordedVersion;
     /** The last request body the recorded Anthropic server received, with its headers' API key. */
     public static volatile String anthropicLastBody;
     public static volatile String anthropicLastKey;
@@ -81,6 +82,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         })).listen(0, "127.0.0.1"));
         recorder = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             recordedUri = req.uri();
+            recordedVersion = req.version();
             recordedHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
             req.response().putHeader("Content-Type", "application/json").end("{\"id\":\"chatcmpl-az\",\"object\":"
                     + "\"chat.completion\",\"created\":1700000000,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
@@ -269,6 +271,14 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   fault-backup:
                     type: openai
                     base_url: %2$s
+                  recorded-h2:
+                    type: openai
+                    base_url: http://127.0.0.1:%12$d/v1
+                    http2: true
+                  sim-h2:
+                    type: openai
+                    base_url: %2$s
+                    http2: true
                   nowhere:
                     circuit_breaker: false
                     type: openai
@@ -373,6 +383,10 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     targets: [{provider: fault-slow, model: primary}, {provider: fault-backup, model: backup}]
                   faults-killed:
                     targets: [{provider: fault-killable, model: primary}, {provider: fault-backup, model: backup}]
+                  h2-recorded:
+                    provider: recorded-h2
+                  h2-sim:
+                    provider: sim-h2
                   with-fallback:
                     targets:
                       - provider: sim-500

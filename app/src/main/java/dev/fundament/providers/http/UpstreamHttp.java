@@ -30,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UpstreamHttp implements AutoCloseable {
 
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** Calls one HTTP/2 connection carries at once before another is opened (servers commonly allow 100 or more). */
+    static final int HTTP2_STREAMS_PER_CONNECTION = 100;
 
     private final String provider;
     private final Vertx vertx;
@@ -59,6 +61,11 @@ public final class UpstreamHttp implements AutoCloseable {
                 .setMaxPoolSize(spec.maxConnections()).setKeepAlive(true).setPipelining(false)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.timeouts().connect().toMillis()))
                 .setMaxWaitQueueSize(-1).setDecompressionSupported(true);
+        if (spec.http2()) {
+            // Prior knowledge on cleartext, ALPN on TLS; every loop's client keeps its own few connections.
+            this.options.setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setUseAlpn(ssl).setHttp2MaxPoolSize(spec.maxConnections()).setHttp2MultiplexingLimit(HTTP2_STREAMS_PER_CONNECTION);
+        }
         this.shared = vertx.createHttpClient(options);
     }
 
