@@ -301,7 +301,8 @@ public class AdminRoutes {
     /**
      * {@code PUT /routes/{model}/weights} with {@code {"weights": {"<version>": 90, ...}}},
      * {@code POST /routes/{model}/promote} with {@code {"version": "..."}} (that version 100, the rest 0),
-     * {@code POST /routes/{model}/rollback} (back to fundament.yaml's weights): admins only, audited,
+     * {@code POST /routes/{model}/rollback} (back to fundament.yaml's weights, or with {@code {"version": "..."}}
+     * all traffic back to that version): admins only, audited,
      * stored and followed by every instance. {@code GET /routes/{model}/shadow}: the model's shadow
      * results, for admins and auditors.
      */
@@ -326,7 +327,8 @@ public class AdminRoutes {
             ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED, "Only admins change routes."));
             return;
         }
-        JsonNode body = method == HttpMethod.POST && action.equals("rollback") ? null : body(rc);
+        boolean emptyBody = rc.body() == null || rc.body().buffer() == null || rc.body().buffer().length() == 0;
+        JsonNode body = action.equals("rollback") && emptyBody ? null : body(rc);
         java.util.Map<String, Integer> weights = new java.util.LinkedHashMap<>();
         if (action.equals("weights") && method == HttpMethod.PUT) {
             JsonNode w = body == null ? null : body.get("weights");
@@ -340,6 +342,13 @@ public class AdminRoutes {
                 throw new GatewayException(ErrorKind.INVALID_REQUEST, "Send {\"version\": \"<version label>\"}.", "version");
             }
             weights.put(v.asText(), 100);
+        } else if (action.equals("rollback") && method == HttpMethod.POST && body != null) {
+            JsonNode v = body.get("version");
+            if (v == null || !v.isTextual()) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "Send no body (back to fundament.yaml's weights) or"
+                        + " {\"version\": \"<version label>\"} (all traffic back to that version).", "version");
+            }
+            weights.put(v.asText(), 100);
         } else if (!(action.equals("rollback") && method == HttpMethod.POST)) {
             ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Route changes live at PUT " + ROUTES
                     + "/{model}/weights, POST " + ROUTES + "/{model}/promote and POST " + ROUTES + "/{model}/rollback;"
@@ -347,7 +356,7 @@ public class AdminRoutes {
             return;
         }
         blocking(rc, 200, () -> {
-            java.util.Map<String, Integer> before = action.equals("rollback") ? governance.rollback(model)
+            java.util.Map<String, Integer> before = action.equals("rollback") && weights.isEmpty() ? governance.rollback(model)
                     : governance.weigh(actor.subject(), model, weights);
             java.util.Map<String, Integer> after = RouteJson.weights(runtime.routes().configured().get(model));
             adminActions.fire(new dev.fundament.identity.AdminAction(actor, "route." + action, model,

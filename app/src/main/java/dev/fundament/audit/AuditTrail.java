@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -41,6 +40,8 @@ public class AuditTrail {
     private static final Logger LOG = Logger.getLogger(AuditTrail.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The newest record of this instance's chain that the store thread has put in the database (checkpoints sign it). */
+    private volatile AuditRecord lastStored;
     private final AuditSpec spec;
     private final JdbcAuditStore store;
     private final AuditKeys keys;
@@ -83,6 +84,12 @@ public class AuditTrail {
     }
 
     private void stream(List<AuditRecord> records) {
+        for (AuditRecord r : records) {
+            AuditRecord newest = lastStored;
+            if (instance.equals(r.instance()) && (newest == null || r.seq() > newest.seq())) {
+                lastStored = r;
+            }
+        }
         if (kafka != null) {
             kafka.send(records);
         }
@@ -95,7 +102,7 @@ public class AuditTrail {
                 return Files.readString(file).strip();
             }
             Files.createDirectories(dataDir);
-            String id = UUID.randomUUID().toString();
+            String id = dev.fundament.storage.TimeOrderedIds.next();
             Files.writeString(file, id + "\n");
             return id;
         } catch (IOException e) {
@@ -135,7 +142,7 @@ public class AuditTrail {
      * answer, is kept (encrypted) only when the configuration asks for it.
      */
     public CompletableFuture<Void> append(AuditRecord draft, String payload) {
-        AuditRecord r = new AuditRecord(null, 0, UUID.randomUUID().toString(), clock.instant().truncatedTo(ChronoUnit.MILLIS),
+        AuditRecord r = new AuditRecord(null, 0, dev.fundament.storage.TimeOrderedIds.next(), clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 draft.kind(), draft.requestId(), draft.subject(), draft.team(), draft.keyPrefix(), draft.route(),
                 draft.provider(), draft.upstreamModel(), draft.configHash(), draft.decisions(), draft.inputTokens(),
                 draft.outputTokens(), draft.costMicros(), draft.status(), draft.latencyMs(), draft.requestSha256(),
@@ -186,7 +193,7 @@ public class AuditTrail {
     /** Signs the newest stored record of this instance's chain, when it moved since the last checkpoint. */
     void checkpoint() {
         journal.awaitStored();
-        Optional<AuditRecord> last = store.last(instance);
+        Optional<AuditRecord> last = lastStored != null ? Optional.of(lastStored) : store.last(instance);
         if (last.isEmpty()) {
             return;
         }

@@ -130,8 +130,8 @@ public final class JdbcAuditStore {
 
     /** @return the newest record of an instance's chain */
     public Optional<AuditRecord> last(String instance) {
-        List<AuditRecord> out = query("SELECT " + COLUMNS + " FROM audit_records WHERE instance = ? ORDER BY seq DESC"
-                + " FETCH FIRST 1 ROWS ONLY", instance);
+        List<AuditRecord> out = query("SELECT " + COLUMNS + " FROM audit_records WHERE instance = ? AND seq ="
+                + " (SELECT MAX(seq) FROM audit_records WHERE instance = ?)", instance, instance);
         return out.isEmpty() ? Optional.empty() : Optional.of(out.getFirst());
     }
 

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The last step of every request, whatever its outcome: settle the limit reservation and the budget
@@ -131,7 +130,7 @@ public class Settlement {
         String provider = target == null ? null : target.provider().name();
         String upstream = target == null ? null : target.upstreamModel();
         var usage = ctx.usage();
-        return new LedgerEntry(UUID.randomUUID().toString(), ctx.requestId(), Instant.now(), principal.subject(),
+        return new LedgerEntry(dev.fundament.storage.TimeOrderedIds.next(), ctx.requestId(), Instant.now(), principal.subject(),
                 principal.team(), principal.keyId(), principal.keyPrefix(), principal.metadata().get("use_case"),
                 ctx.operation().semconv(), ctx.model(), provider, upstream, usage.inputTokens(), usage.outputTokens(),
                 usage.cachedTokens(), usage.estimated(), ledger.pricing().costMicros(provider, upstream, usage),

@@ -49,6 +49,11 @@ class RouteGovernanceTest {
         given().post("/admin/v1/routes/canary/rollback").then().statusCode(200);
         assertThat(weights()).containsExactly(90, 10);
 
+        given().contentType("application/json").body("{\"version\":\"v1\"}").post("/admin/v1/routes/canary/rollback")
+                .then().statusCode(200);
+        assertThat(weights()).as("rolled back to one named version").containsExactly(100, 0);
+        given().post("/admin/v1/routes/canary/rollback").then().statusCode(200);
+
         given().contentType("application/json").body("{\"weights\":{\"v1\":100,\"v2\":0}}").put("/admin/v1/routes/canary/weights")
                 .then().statusCode(200);
         for (int i = 0; i < 20; i++) {
@@ -70,6 +75,10 @@ class RouteGovernanceTest {
                 .then().statusCode(400).body("error.param", equalTo("weights"));
         given().contentType("application/json").body("{\"version\":\"v2\"}").post("/admin/v1/routes/nonexistent/promote")
                 .then().statusCode(404);
+        given().contentType("application/json").body("{\"version\":\"v0\"}").post("/admin/v1/routes/canary/rollback")
+                .then().statusCode(400).body("error.message", containsString("no target with version 'v0'"));
+        given().contentType("application/json").body("{\"to\":\"v1\"}").post("/admin/v1/routes/canary/rollback")
+                .then().statusCode(400).body("error.param", equalTo("version"));
         String user = given().contentType("application/json").body("{\"name\":\"curious\",\"team\":\"sales\"}")
                 .post("/admin/v1/keys").then().statusCode(201).extract().path("key");
         given().header("Authorization", "Bearer " + user).contentType("application/json").body("{\"version\":\"v2\"}")
