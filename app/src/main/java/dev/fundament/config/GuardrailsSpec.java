@@ -13,11 +13,19 @@ import java.util.Map;
  *                      default DE, AT, CH, US, GB and other EU countries
  * @param holdBack      how many characters of a streamed answer are held back so an entity split
  *                      across chunks is still caught; default 128
+ * @param scanCache     how much input text (by size) keeps its scan result, so a conversation's
+ *                      earlier turns and a repeated system prompt are not scanned again; default 16MiB,
+ *                      0 turns it off
  */
 public record GuardrailsSpec(List<PolicySpec> policies, List<ResidencySpec> residency, Map<String, CanarySpec> canaries,
-                             List<String> phoneRegions, Integer holdBack) {
+                             List<String> phoneRegions, Integer holdBack, DataSize scanCache) {
 
-    public static final GuardrailsSpec DEFAULTS = new GuardrailsSpec(null, null, null, null, null);
+    public static final GuardrailsSpec DEFAULTS = new GuardrailsSpec(null, null, null, null, null, null);
+
+    public GuardrailsSpec(List<PolicySpec> policies, List<ResidencySpec> residency, Map<String, CanarySpec> canaries,
+                          List<String> phoneRegions, Integer holdBack) {
+        this(policies, residency, canaries, phoneRegions, holdBack, null);
+    }
 
     public GuardrailsSpec {
         policies = policies != null ? policies : List.of();
@@ -26,6 +34,7 @@ public record GuardrailsSpec(List<PolicySpec> policies, List<ResidencySpec> resi
         phoneRegions = phoneRegions != null ? phoneRegions : List.of("DE", "AT", "CH", "US", "GB", "FR", "IT", "ES", "NL",
                 "BE", "PL", "SE", "DK", "FI", "NO", "PT", "IE");
         holdBack = holdBack != null ? holdBack : 128;
+        scanCache = scanCache != null ? scanCache : new DataSize(16L << 20);
     }
 
     /**

@@ -51,7 +51,7 @@ final class InputCheck {
                     parts.add(part);
                     continue;
                 }
-                List<Finding> findings = Scanner.scan(t.text(), judged ? all : withoutInjection);
+                List<Finding> findings = registry.scan(t.text(), judged ? all : withoutInjection);
                 for (Finding f : findings) {
                     if (f.score() >= 0.5) {
                         found.add(f.category());

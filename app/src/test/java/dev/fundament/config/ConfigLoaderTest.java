@@ -50,7 +50,7 @@ class ConfigLoaderTest {
                         .containsExactlyInAnyOrder(
                                 "server.max_body_size: expected a size such as 512KiB or 4MiB, found 'lots'",
                                 "providers.openai.timeouts.connect: expected a duration such as 250ms, 5s, 2m or 1h, found 'soon'",
-                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage, labels, circuit_breaker, max_concurrency, max_queue, queue_timeout, health_check",
+                                "providers.broken.colour: unknown key; allowed here: type, base_url, api_key, api_version, headers, timeouts, max_connections, direct_access, default_max_tokens, ask_for_usage, labels, circuit_breaker, max_concurrency, max_queue, queue_timeout, health_check, http2",
                                 "providers.broken.type: required key is missing",
                                 "providers.openai.api_key: environment variable MISSING_KEY is not set",
                                 "models.chat.provider: unknown provider 'azure-eu'; defined: openai, broken, local",
