@@ -81,18 +81,20 @@ run direct "http://127.0.0.1:$SIM_PORT/v1/chat/completions" "$SIM" gpt-4o-mini
 rm -rf "$DATA"
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" ${FUNDAMENT_BENCH_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseParallelGC} -Dfundament.bootstrap-key=sk-bench-admin \
-  --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --port "$PORT" --config "$HERE/bench/fundament-bench.yaml" \
+  --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --port "$PORT" --config "${FUNDAMENT_BENCH_CONFIG:-$HERE/bench/fundament-bench.yaml}" \
   --data "$DATA" > "$OUT/fundament.log" 2>&1 &
 FUN=$!
 PIDS+=("$FUN")
 wait_http "http://127.0.0.1:$PORT/q/health/ready" "$FUN" || { cat "$OUT/fundament.log"; exit 1; }
 KEY=$(FUNDAMENT_KEY=sk-bench-admin "$HERE/fundament" keys create --url "http://127.0.0.1:$PORT" --name streams --team bench \
   --service --json | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p')
-# warm the JIT on a short run before the measured one
-STREAMS_SAVED=$STREAMS DURATION_SAVED=$DURATION
-STREAMS=200 DURATION=10
-run warmup "http://127.0.0.1:$PORT/v1/chat/completions" "$FUN" sim-stream "$KEY" > /dev/null
-STREAMS=$STREAMS_SAVED DURATION=$DURATION_SAVED
+# Warm the JIT before the measured run: whole answers from the simulator (the HTTP/2 upstream path;
+# the simulator answers them at once) and fast streams from the harness's mock (the streaming path).
+"$HARNESS/mock-upstream.sh" start >/dev/null
+WRK_MODEL=sim-stream wrk -t2 -c64 -d20s -H "Authorization: Bearer $KEY" -s "$HARNESS/lua/chat.lua" \
+  "http://127.0.0.1:$PORT/v1/chat/completions" > "$OUT/warmup-whole.wrk" 2>&1 || true
+WRK_STREAM=1 WRK_MODEL=gpt-4o-mini wrk -t2 -c64 -d20s -H "Authorization: Bearer $KEY" -s "$HARNESS/lua/chat.lua" \
+  "http://127.0.0.1:$PORT/v1/chat/completions" > "$OUT/warmup-streams.wrk" 2>&1 || true
 run fundament "http://127.0.0.1:$PORT/v1/chat/completions" "$FUN" sim-stream "$KEY"
 echo
 echo "raw output: $OUT"

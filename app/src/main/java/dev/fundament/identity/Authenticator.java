@@ -23,7 +23,9 @@ import java.util.Optional;
  * Looked-up keys are cached for a few seconds so the hot path does no database read; the cache holds
  * keys by hash, never the key, and {@link KeyRevocations} evicts a key the moment it is revoked or
  * rotated, here and, through Redis, on every other instance (without Redis, other instances within
- * {@value #CACHE_SECONDS} s). Expiry is checked on every request against the cached record. Key lookup
+ * {@value #CACHE_SECONDS} s). A key in use is read again in the background shortly before its entry
+ * expires, and concurrent requests for a key not cached share one read: without that, every few
+ * seconds a busy key's requests would all miss at once and queue for the database. Expiry is checked on every request against the cached record. Key lookup
  * is by SHA-256 hash, and the found hash is compared again in constant time.
  *
  * <p>Error messages never contain the presented credential.
@@ -37,8 +39,7 @@ public class Authenticator {
     private final boolean anonymous;
     private final Clock clock;
     private final TokenVerifier tokens;
-    private final Cache<String, Optional<ApiKey>> cache = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS)).build();
+    private final com.github.benmanes.caffeine.cache.AsyncLoadingCache<String, Optional<ApiKey>> cache;
     private final Cache<String, TokenVerifier.Verified> verifiedTokens = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
 
@@ -54,6 +55,11 @@ public class Authenticator {
     }
 
     Authenticator(ApiKeyStore store, boolean anonymous, Clock clock, TokenVerifier tokens) {
+        this.cache = Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterWrite(Duration.ofSeconds(CACHE_SECONDS))
+                .refreshAfterWrite(Duration.ofMillis(CACHE_SECONDS * 1000L * 4 / 5))
+                .executor(Infrastructure.getDefaultWorkerPool())
+                .buildAsync(this::lookup);
         this.store = store;
         this.anonymous = anonymous;
         this.clock = clock;
@@ -74,12 +80,9 @@ public class Authenticator {
         if (isToken(key)) {
             return Uni.createFrom().item(() -> verifyToken(key, hash)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         }
-        Optional<ApiKey> cached = cache.getIfPresent(hash);
-        if (cached != null) {
-            return Uni.createFrom().item(() -> check(cached));
-        }
-        return Uni.createFrom().item(() -> lookup(hash))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return Uni.createFrom().completionStage(() -> cache.get(hash))
+                .onFailure(f -> f instanceof StoreException || f.getCause() instanceof StoreException).transform(e -> new GatewayException(ErrorKind.STORE_UNAVAILABLE,
+                        "Credentials cannot be checked right now: the key store is unavailable. Retry shortly."))
                 .onItem().transform(this::check);
     }
 
@@ -102,8 +105,8 @@ public class Authenticator {
             TokenVerifier.Verified verified = verifiedTokens.getIfPresent(hash);
             return verified != null && verified.expiresAtMillis() > clock.millis() ? verified.principal() : null;
         }
-        Optional<ApiKey> cached = cache.getIfPresent(hash);
-        return cached == null ? null : check(cached);
+        java.util.concurrent.CompletableFuture<Optional<ApiKey>> cached = cache.getIfPresent(hash);
+        return cached == null || !cached.isDone() || cached.isCompletedExceptionally() ? null : check(cached.join());
     }
 
     /** A JWT has three dot-separated parts; Fundament keys start {@code fk-} and have none. */
@@ -122,19 +125,12 @@ public class Authenticator {
 
     /** Drops a key from the cache; the next request reads the store. */
     void evict(String hash) {
-        cache.invalidate(hash);
+        cache.synchronous().invalidate(hash);
     }
 
+    /** Reads a key from the store, on a worker thread; a store failure is not cached. */
     private Optional<ApiKey> lookup(String hash) {
-        Optional<ApiKey> found;
-        try {
-            found = store.findByHash(hash);
-        } catch (StoreException e) {
-            throw new GatewayException(ErrorKind.STORE_UNAVAILABLE, "Credentials cannot be checked right now: the key"
-                    + " store is unavailable. Retry shortly.");
-        }
-        cache.put(hash, found);
-        return found;
+        return store.findByHash(hash);
     }
 
     private Principal check(Optional<ApiKey> found) {
