@@ -10,16 +10,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Prompt injection and jailbreak attempts, judged on a whole text by a logistic-regression model over
- * hashed character n-grams ({@link InjectionFeatures}). The bundled model is trained from the
- * labelled sets by {@code ./fundament eval train-injection} (reproducible: a convex objective
- * minimised to convergence) and ships as {@code guardrails/injection.model}. Scoring a 2 KB prompt takes tens
- * of microseconds. The score is the model's probability mapped so that its trained decision
- * threshold becomes 0.5, the default threshold of policies.
+ * Prompt injection and jailbreak attempts, judged by a logistic-regression model over hashed
+ * character n-grams ({@link InjectionFeatures}). A text is as suspicious as its most suspicious window
+ * of at most {@value InjectionFeatures#WINDOW} characters, so a long benign prompt does not add up to
+ * an attack while an attack hidden in a long document is still seen ({@link InjectionScan}). The
+ * bundled model is trained from the labelled sets by {@code ./fundament eval train-injection}
+ * (reproducible: a convex objective minimised to convergence) and ships as
+ * {@code guardrails/injection.model}. Scoring a 2 KB prompt takes tens of microseconds. The score is
+ * the model's probability mapped so that its trained decision threshold becomes 0.5, the default
+ * threshold of policies.
  */
 public final class InjectionClassifier implements Detector {
 
-    private static final int MAGIC = 0x46494e4a; // "FINJ"
+    private static final int MAGIC = 0x46494e32; // "FIN2": weights for windows (models for whole texts were "FINJ")
     private static final String RESOURCE = "guardrails/injection.model";
 
     private final InjectionFeatures features;
@@ -56,15 +59,9 @@ public final class InjectionClassifier implements Detector {
         return Set.of(Category.PROMPT_INJECTION);
     }
 
-    /** @return the model's probability that the text is an injection or jailbreak */
+    /** @return the model's probability that the text's most suspicious window is an injection or jailbreak */
     public double probability(String text) {
-        InjectionFeatures.Vector v = features.vector(text);
-        double z = bias;
-        int[] slots = v.slots();
-        float[] values = v.values();
-        for (int k = 0; k < slots.length; k++) {
-            z += weights[slots[k]] * values[k];
-        }
+        double z = InjectionScan.maxLogit(InjectionFeatures.joined(text), weights, bias);
         return 1.0 / (1.0 + Math.exp(-z));
     }
 
@@ -95,7 +92,7 @@ public final class InjectionClassifier implements Detector {
     public static InjectionClassifier read(InputStream stream) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(new java.util.zip.GZIPInputStream(stream)));
         if (in.readInt() != MAGIC) {
-            throw new IOException("not a prompt-injection model");
+            throw new IOException("not a prompt-injection model of this version (retrain it with fundament eval train-injection)");
         }
         int bits = in.readInt();
         float bias = in.readFloat();

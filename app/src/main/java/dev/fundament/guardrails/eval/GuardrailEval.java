@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * layout of the shared evaluation data ({@code <set>/<split>/data.jsonl}), for every split found
  * (dev, test): span precision, recall and F1 per personal-data category (a found span counts when it
  * overlaps a labelled span of the same category; exact matches are shown too), detection and
- * false-positive rates for prompt injection and jailbreaks, and secret precision and recall per
- * snippet. Prints Markdown tables.
+ * false-positive rates for prompt injection and jailbreaks (also on long texts, when the SciFact corpus
+ * is there), and secret precision and recall per snippet. Prints Markdown tables.
  */
 public final class GuardrailEval {
 
@@ -43,6 +43,9 @@ public final class GuardrailEval {
             "EMAIL_ADDRESS", Category.EMAIL, "PHONE_NUMBER", Category.PHONE, "IBAN_CODE", Category.IBAN,
             "CREDIT_CARD", Category.CREDIT_CARD, "IP_ADDRESS", Category.IP_ADDRESS, "PERSON", Category.PERSON,
             "STREET_ADDRESS", Category.ADDRESS, "US_SSN", Category.NATIONAL_ID, "US_DRIVER_LICENSE", Category.NATIONAL_ID);
+
+    /** How many SciFact abstracts stand for long benign texts. */
+    private static final int LONG_TEXTS = 500;
 
     private final PrintStream out;
 
@@ -209,7 +212,41 @@ public final class GuardrailEval {
             rate(classifier, rows.stream().filter(r -> r.path("label").asText().equals("unsafe")).toList(), "XSTest unsafe",
                     "flag rate (harmful requests, not injections)");
         }
+        Path abstracts = data.resolve("scifact").resolve("corpus.jsonl");
+        if (Files.exists(abstracts) && Files.exists(deepset)) {
+            longTexts(classifier, rows(abstracts), rows(deepset).stream().filter(r -> r.path("label").asInt() == 1).toList());
+        }
         out.println();
+    }
+
+    /**
+     * Long texts, which the labelled prompt sets lack: scientific abstracts of 600–2,500 characters as
+     * benign prose (SciFact, read here and never trained on: its licence is non-commercial), and the
+     * same abstracts with one of the split's deepset injections put in the middle, as a document with
+     * an attack hidden in it.
+     */
+    private void longTexts(InjectionClassifier classifier, List<JsonNode> corpus, List<JsonNode> injections) {
+        List<JsonNode> prose = new ArrayList<>();
+        List<JsonNode> hidden = new ArrayList<>();
+        for (JsonNode doc : corpus) {
+            String text = doc.path("text").asText();
+            if (text.length() < 600 || text.length() > 2500) {
+                continue;
+            }
+            prose.add(doc);
+            if (!injections.isEmpty()) {
+                int middle = text.indexOf(". ", text.length() / 2) + 2;
+                String injection = injections.get(hidden.size() % injections.size()).path("text").asText();
+                String withInjection = middle < 2 ? text + " " + injection
+                        : text.substring(0, middle) + injection + " " + text.substring(middle);
+                hidden.add(JSON.createObjectNode().put("text", withInjection));
+            }
+            if (prose.size() == LONG_TEXTS) {
+                break;
+            }
+        }
+        rate(classifier, prose, "SciFact abstracts", "false-positive rate (long benign prose)");
+        rate(classifier, hidden, "deepset injections inside abstracts", "detection rate (attack hidden in a document)");
     }
 
     private void rate(InjectionClassifier classifier, List<JsonNode> rows, String name, String meaning) {

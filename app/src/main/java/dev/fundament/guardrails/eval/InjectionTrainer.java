@@ -25,7 +25,20 @@ import java.util.TreeMap;
  *
  * <p>Logistic regression with L2 regularisation (λ = {@value #LAMBDA}), each group of examples
  * carrying the same total weight, minimised to convergence with L-BFGS; the objective is convex, so
- * the same data always gives the same model. The decision threshold is the lowest that flags at most
+ * the same data always gives the same model. The model is trained on what it judges: each window of a
+ * text ({@link InjectionFeatures#vectors}) is an example, carrying an equal share of its text's
+ * weight, and a text's score is its highest window's.
+ *
+ * <p>Length is kept out of the n-gram weights. In these sets every long text is a jailbreak and the
+ * benign rows are short questions, so a plain fit learns "much English prose" as evidence of an attack:
+ * common n-grams ({@code "nd "}, {@code "e a"}) get positive weights and any long business prompt,
+ * email or article scores as one. Training therefore gives the model one more, all but unpenalised
+ * input, the window's L1 norm (about the square root of its number of n-grams), which soaks up that
+ * correlation; it is left out of the saved model, so inference judges a window by what its n-grams
+ * say, not by how many there are. This costs recall where length was a real clue (deepset's
+ * injections are benign questions with an attack appended, so longer than its benign rows).
+ *
+ * <p>The decision threshold is the lowest that flags at most
  * {@value #TARGET_FALSE_POSITIVES} of each group of negatives, read from 5-fold out-of-fold scores. Before
  * writing, a 5-fold cross-validation of the whole procedure (threshold chosen inside each training
  * fold) estimates how it does on prompts it has not seen; that estimate, not the fit, is what
@@ -35,6 +48,7 @@ public final class InjectionTrainer {
 
     static final int BITS = 18;
     static final double LAMBDA = 1e-4;
+    static final double LENGTH_LAMBDA = 1e-6;
     static final double TARGET_FALSE_POSITIVES = 0.03;
     static final int MAX_ITERATIONS = 150;
 
@@ -42,7 +56,7 @@ public final class InjectionTrainer {
     }
 
     private final InjectionFeatures features = new InjectionFeatures(BITS);
-    private final Map<String, InjectionFeatures.Vector> cache = new java.util.HashMap<>();
+    private final Map<String, List<InjectionFeatures.Vector>> cache = new java.util.HashMap<>();
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         Path data = null;
@@ -100,8 +114,8 @@ public final class InjectionTrainer {
         return examples;
     }
 
-    private InjectionFeatures.Vector vector(String text) {
-        return cache.computeIfAbsent(text, features::vector);
+    private List<InjectionFeatures.Vector> windows(String text) {
+        return cache.computeIfAbsent(text, features::vectors);
     }
 
     /** Trains on all examples, with the threshold from out-of-fold scores. */
@@ -116,7 +130,7 @@ public final class InjectionTrainer {
             }
             double[] model = fit(train);
             for (int i = fold; i < examples.size(); i += 5) {
-                oof[i] = logit(model, vector(examples.get(i).text()));
+                oof[i] = score(model, examples.get(i).text());
             }
         }
         // The threshold keeps every group of negatives at or under the target rate, not just their pool.
@@ -137,7 +151,16 @@ public final class InjectionTrainer {
             w[i] = (float) model[i];
         }
         float threshold = (float) (1 / (1 + Math.exp(-Math.nextUp(thresholdLogit))));
-        return new InjectionClassifier(features, w, (float) model[w.length], threshold);
+        return new InjectionClassifier(features, w, (float) model[model.length - 1], threshold);
+    }
+
+    /** @return the highest logit of the text's windows, without the length input, as the classifier scores */
+    private double score(double[] model, String text) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (InjectionFeatures.Vector v : windows(text)) {
+            best = Math.max(best, logit(model, v));
+        }
+        return best;
     }
 
     private static double logit(double[] model, InjectionFeatures.Vector v) {
@@ -148,7 +171,16 @@ public final class InjectionTrainer {
         return z;
     }
 
-    /** @return weights, then the bias as the last element */
+    /** The length input of a window: its L1 norm (its L2 norm is 1), scaled to about the range of the weights. */
+    private static double length(InjectionFeatures.Vector v) {
+        double sum = 0;
+        for (float value : v.values()) {
+            sum += Math.abs(value);
+        }
+        return sum / 10;
+    }
+
+    /** @return the n-gram weights, then the length input's weight, then the bias as the last element */
     private double[] fit(List<Example> examples) {
         // Positives and negatives weigh half each; within each side, every group weighs the same.
         Map<String, Integer> groupSizes = new LinkedHashMap<>();
@@ -156,32 +188,46 @@ public final class InjectionTrainer {
         Map<Integer, Long> groupsPerLabel = new TreeMap<>();
         groupSizes.keySet().forEach(g -> groupsPerLabel.merge(examples.stream().filter(e -> e.group().equals(g))
                 .findFirst().orElseThrow().label(), 1L, Long::sum));
-        double[] sampleWeights = new double[examples.size()];
-        for (int i = 0; i < examples.size(); i++) {
-            Example e = examples.get(i);
-            sampleWeights[i] = 0.5 / groupsPerLabel.get(e.label()) / groupSizes.get(e.group());
+        // Every window is an example with its text's label and an equal share of its text's weight.
+        List<InjectionFeatures.Vector> vectors = new ArrayList<>();
+        List<Double> weightList = new ArrayList<>();
+        List<Integer> labelList = new ArrayList<>();
+        for (Example e : examples) {
+            List<InjectionFeatures.Vector> windows = windows(e.text());
+            double weight = 0.5 / groupsPerLabel.get(e.label()) / groupSizes.get(e.group()) / windows.size();
+            for (InjectionFeatures.Vector v : windows) {
+                vectors.add(v);
+                weightList.add(weight);
+                labelList.add(e.label());
+            }
         }
-        List<InjectionFeatures.Vector> vectors = examples.stream().map(e -> vector(e.text())).toList();
-        int dims = (1 << BITS) + 1;
+        int lengthInput = 1 << BITS;
+        int dims = lengthInput + 2;
         Lbfgs.Objective objective = (x, gradient) -> {
             java.util.Arrays.fill(gradient, 0);
             double loss = 0;
             for (int i = 0; i < vectors.size(); i++) {
                 InjectionFeatures.Vector v = vectors.get(i);
-                double z = logit(x, v);
-                int y = examples.get(i).label();
+                double length = length(v);
+                double z = logit(x, v) + x[lengthInput] * length;
+                int y = labelList.get(i);
                 double p = 1 / (1 + Math.exp(-z));
-                loss += sampleWeights[i] * (Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z))));
-                double g = sampleWeights[i] * (p - y);
+                double weight = weightList.get(i);
+                loss += weight * (Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z))));
+                double g = weight * (p - y);
                 for (int k = 0; k < v.slots().length; k++) {
                     gradient[v.slots()[k]] += g * v.values()[k];
                 }
+                gradient[lengthInput] += g * length;
                 gradient[dims - 1] += g;
             }
-            for (int j = 0; j < dims - 1; j++) {
+            for (int j = 0; j < lengthInput; j++) {
                 loss += LAMBDA / 2 * x[j] * x[j];
                 gradient[j] += LAMBDA * x[j];
             }
+            // The length input is all but unpenalised, so it, not the n-gram weights, takes up length.
+            loss += LENGTH_LAMBDA / 2 * x[lengthInput] * x[lengthInput];
+            gradient[lengthInput] += LENGTH_LAMBDA * x[lengthInput];
             return loss;
         };
         return Lbfgs.minimise(objective, new double[dims], MAX_ITERATIONS, 1e-7);
