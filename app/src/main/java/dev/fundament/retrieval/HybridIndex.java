@@ -1,0 +1,248 @@
+package dev.fundament.retrieval;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.de.GermanAnalyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Chunks of company documents in one Lucene index: the text for BM25 (analysed twice, English and
+ * German, since company documents mix both), the embedding for approximate nearest-neighbour search
+ * (HNSW), and the readers for access control. A search runs both and fuses them by reciprocal rank
+ * ({@code 1 / (60 + rank)} summed), which needs no score calibration between the two.
+ *
+ * <p>Access control is part of every query, as a filter on the chunk's readers, for the text search
+ * and inside the vector search alike: a chunk the caller may not read is never scored, so it cannot
+ * show up as a result, a snippet, a citation or in a count, and cannot push readable chunks out of
+ * the candidates either.
+ *
+ * <p>Thread-safe: writes go through one {@link IndexWriter}; searches use the latest refreshed view.
+ */
+public final class HybridIndex implements AutoCloseable {
+
+    /** How many candidates each of the two searches contributes before fusion. */
+    static final int CANDIDATES = 100;
+    /** The reciprocal-rank fusion constant. */
+    static final int RRF_K = 60;
+
+    private static final String ID = "id";
+    private static final String DOCUMENT = "document";
+    private static final String COLLECTION = "collection";
+    private static final String READERS = "readers";
+    private static final String TITLE = "title";
+    private static final String TEXT = "text";
+    private static final String TEXT_EN = "text_en";
+    private static final String TEXT_DE = "text_de";
+    private static final String VECTOR = "vector";
+
+    private final Analyzer analyzer;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+
+    public HybridIndex(Directory directory) {
+        this.analyzer = new PerFieldAnalyzerWrapper(new StandardAnalyzer(),
+                Map.of(TEXT_EN, new EnglishAnalyzer(), TEXT_DE, new GermanAnalyzer()));
+        try {
+            this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer));
+            this.searchers = new SearcherManager(writer, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the retrieval index", e);
+        }
+    }
+
+    /** Replaces all chunks of each document named in {@code chunks} by the given ones, then makes them searchable. */
+    public void put(Collection<Chunk> chunks) {
+        Map<String, List<Document>> byDocument = new HashMap<>();
+        for (Chunk c : chunks) {
+            byDocument.computeIfAbsent(key(c.collection(), c.document()), k -> new ArrayList<>()).add(document(c));
+        }
+        try {
+            for (Map.Entry<String, List<Document>> e : byDocument.entrySet()) {
+                writer.updateDocuments(new Term(DOCUMENT, e.getKey()), e.getValue());
+            }
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the retrieval index", e);
+        }
+    }
+
+    /** Removes every chunk of a document. */
+    public void delete(String collection, String document) {
+        try {
+            writer.deleteDocuments(new Term(DOCUMENT, key(collection, document)));
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the retrieval index", e);
+        }
+    }
+
+    /**
+     * @param query   the question, for BM25; may be blank for a vector-only search
+     * @param vector  the question's embedding; null for a text-only search
+     * @param readers what the caller may read ({@link Readers#of})
+     * @return at most {@code limit} chunks the caller may read, best first
+     */
+    public List<Hit> search(String collection, String query, float[] vector, Set<String> readers, int limit) {
+        Query allowed = allowed(collection, readers);
+        IndexSearcher searcher = null;
+        try {
+            searcher = searchers.acquire();
+            Map<Integer, int[]> ranks = new HashMap<>(); // doc -> {textRank, vectorRank}
+            Query text = text(query, allowed);
+            if (text != null) {
+                rank(searcher.search(text, CANDIDATES).scoreDocs, ranks, 0);
+            }
+            if (vector != null) {
+                rank(searcher.search(new KnnFloatVectorQuery(VECTOR, vector, CANDIDATES, allowed), CANDIDATES).scoreDocs, ranks, 1);
+            }
+            List<Map.Entry<Integer, int[]>> fused = new ArrayList<>(ranks.entrySet());
+            fused.sort((a, b) -> Double.compare(fusion(b.getValue()), fusion(a.getValue())));
+            StoredFields stored = searcher.storedFields();
+            List<Hit> hits = new ArrayList<>(Math.min(limit, fused.size()));
+            for (Map.Entry<Integer, int[]> e : fused.subList(0, Math.min(limit, fused.size()))) {
+                Document d = stored.document(e.getKey());
+                hits.add(new Hit(d.get(ID), d.get(DOCUMENT).substring(d.get(DOCUMENT).indexOf('\u0000') + 1), d.get(TITLE),
+                        d.get(TEXT), fusion(e.getValue()), e.getValue()[0], e.getValue()[1]));
+            }
+            return hits;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search the retrieval index", e);
+        } finally {
+            if (searcher != null) {
+                try {
+                    searchers.release(searcher);
+                } catch (IOException e) {
+                    // the searcher is released with the index at close
+                }
+            }
+        }
+    }
+
+    private static void rank(ScoreDoc[] docs, Map<Integer, int[]> ranks, int which) {
+        for (int i = 0; i < docs.length; i++) {
+            ranks.computeIfAbsent(docs[i].doc, k -> new int[2])[which] = i + 1;
+        }
+    }
+
+    static double fusion(int[] ranks) {
+        double score = 0;
+        for (int rank : ranks) {
+            if (rank > 0) {
+                score += 1.0 / (RRF_K + rank);
+            }
+        }
+        return score;
+    }
+
+    /** The collection, and only chunks with one of the caller's reader entries. */
+    private static Query allowed(String collection, Set<String> readers) {
+        List<BytesRef> terms = readers.stream().map(BytesRef::new).toList();
+        return new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(COLLECTION, collection)), Occur.FILTER)
+                .add(new TermInSetQuery(READERS, terms), Occur.FILTER)
+                .build();
+    }
+
+    /** BM25 over both analyses of the text, within what the caller may read; null for a blank query. */
+    private Query text(String query, Query allowed) {
+        if (query == null || query.isBlank()) {
+            return null;
+        }
+        BooleanQuery.Builder words = new BooleanQuery.Builder();
+        Set<String> seen = new LinkedHashSet<>();
+        for (String field : List.of(TEXT_EN, TEXT_DE)) {
+            for (String term : terms(field, query)) {
+                if (seen.add(field + ':' + term)) {
+                    words.add(new TermQuery(new Term(field, term)), Occur.SHOULD);
+                }
+            }
+        }
+        if (seen.isEmpty()) {
+            return null;
+        }
+        return new BooleanQuery.Builder().add(words.build(), Occur.MUST).add(allowed, Occur.FILTER).build();
+    }
+
+    private List<String> terms(String field, String text) {
+        List<String> out = new ArrayList<>();
+        try (TokenStream tokens = analyzer.tokenStream(field, text)) {
+            CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
+            tokens.reset();
+            while (tokens.incrementToken()) {
+                out.add(term.toString());
+            }
+            tokens.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static Document document(Chunk c) {
+        Document d = new Document();
+        d.add(new StringField(ID, c.id(), Field.Store.YES));
+        d.add(new StringField(DOCUMENT, key(c.collection(), c.document()), Field.Store.YES));
+        d.add(new StringField(COLLECTION, c.collection(), Field.Store.NO));
+        for (String reader : c.readers()) {
+            d.add(new StringField(READERS, reader, Field.Store.NO));
+        }
+        d.add(new StoredField(TITLE, c.title() == null ? "" : c.title()));
+        d.add(new StoredField(TEXT, c.text()));
+        d.add(new TextField(TEXT_EN, c.text(), Field.Store.NO));
+        d.add(new TextField(TEXT_DE, c.text(), Field.Store.NO));
+        if (c.vector() != null) {
+            d.add(new KnnFloatVectorField(VECTOR, c.vector(), VectorSimilarityFunction.COSINE));
+        }
+        return d;
+    }
+
+    private static String key(String collection, String document) {
+        return collection + '\u0000' + document;
+    }
+
+    @Override
+    public void close() {
+        try {
+            searchers.close();
+            writer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the retrieval index", e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.fundament.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fundament.identity.Principal;
+import dev.fundament.identity.Role;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Hybrid search over public, team-only and HR-only chunks: fusion, deletion, and access control in every query. */
+class HybridIndexTest {
+
+    private HybridIndex index;
+
+    private static Set<String> readers(String user, String team) {
+        return Readers.of(new Principal(user, false, team, Set.of(Role.USER), Set.of(), "k", "fk-x", Map.of()), List.of());
+    }
+
+    @BeforeEach
+    void setUp() {
+        index = new HybridIndex(new ByteBuffersDirectory());
+        index.put(List.of(
+                new Chunk("prices#1", "prices", "company", "Price list 2026",
+                        "The hydraulic press HP-400 costs 48,000 EUR; delivery takes six weeks.", new float[] {1, 0, 0, 0},
+                        Set.of(Readers.PUBLIC)),
+                new Chunk("salaries#1", "salaries", "company", "Salary bands",
+                        "Salary band E5 for engineers: 62,000 to 71,000 EUR. The hydraulic press team gets a bonus.",
+                        new float[] {0.9f, 0.1f, 0, 0}, Set.of("team:hr")),
+                new Chunk("tickets#1", "tickets", "company", "Ticket 4711",
+                        "Kunde meldet: Die Presse verliert Hydrauliköl an der Dichtung.", new float[] {0, 1, 0, 0},
+                        Set.of("team:support")),
+                new Chunk("other#1", "other", "elsewhere", "Another collection",
+                        "The hydraulic press HP-400 in another collection.", new float[] {1, 0, 0, 0}, Set.of(Readers.PUBLIC))));
+    }
+
+    @AfterEach
+    void tearDown() {
+        index.close();
+    }
+
+    @Test
+    void bothSearchesAreFusedByRank() {
+        List<Hit> hits = index.search("company", "hydraulic press price", new float[] {1, 0, 0, 0}, readers("ann", "hr"), 10);
+        assertThat(hits).extracting(Hit::id).startsWith("prices#1").contains("salaries#1");
+        Hit best = hits.getFirst();
+        assertThat(best.textRank()).isEqualTo(1);
+        assertThat(best.vectorRank()).isEqualTo(1);
+        assertThat(best.score()).isEqualTo(2.0 / 61);
+        assertThat(best.title()).isEqualTo("Price list 2026");
+        assertThat(best.document()).isEqualTo("prices");
+
+        List<Hit> vectorOnly = index.search("company", "", new float[] {0, 1, 0, 0}, readers("sam", "support"), 1);
+        assertThat(vectorOnly).extracting(Hit::id).containsExactly("tickets#1");
+        assertThat(vectorOnly.getFirst().textRank()).isZero();
+    }
+
+    @Test
+    void aChunkTheCallerMayNotReadIsNeverReturnedOrCounted() {
+        Set<String> sales = readers("bob", "sales");
+        List<Hit> hits = index.search("company", "salary band E5 engineers", new float[] {0.9f, 0.1f, 0, 0}, sales, 100);
+        assertThat(hits).extracting(Hit::id).doesNotContain("salaries#1", "tickets#1").containsExactly("prices#1");
+        assertThat(hits).allSatisfy(h -> assertThat(h.text()).doesNotContain("Salary"));
+        assertThat(index.search("company", "Salary", null, sales, 100)).as("not even a count").isEmpty();
+
+        assertThat(index.search("company", "salary band E5", null, readers("ann", "hr"), 10)).extracting(Hit::id)
+                .containsExactly("salaries#1");
+        assertThat(index.search("company", "", new float[] {0.9f, 0.1f, 0, 0}, Set.of("user:carl"), 10))
+                .as("nothing public is granted without the public entry").isEmpty();
+    }
+
+    @Test
+    void germanTextIsFoundByAnotherFormOfTheWord() {
+        assertThat(index.search("company", "Dichtungen", null, readers("sam", "support"), 10)).extracting(Hit::id)
+                .as("Dichtungen finds Dichtung").containsExactly("tickets#1");
+        assertThat(index.search("company", "Pressen Dichtungen", null, readers("sam", "support"), 10)).extracting(Hit::id)
+                .startsWith("tickets#1");
+    }
+
+    @Test
+    void reindexingReplacesADocumentAndDeletingRemovesIt() {
+        index.put(List.of(new Chunk("prices#1", "prices", "company", "Price list 2026",
+                        "The hydraulic press HP-400 now costs 51,000 EUR.", new float[] {1, 0, 0, 0}, Set.of(Readers.PUBLIC)),
+                new Chunk("prices#2", "prices", "company", "Price list 2026",
+                        "Spare seals cost 120 EUR.", new float[] {0, 0, 1, 0}, Set.of(Readers.PUBLIC))));
+        Set<String> anyone = readers("bob", "sales");
+        assertThat(index.search("company", "hydraulic press", null, anyone, 10)).extracting(Hit::text)
+                .containsExactly("The hydraulic press HP-400 now costs 51,000 EUR.");
+        assertThat(index.search("company", "seals", null, anyone, 10)).hasSize(1);
+
+        index.delete("company", "prices");
+        assertThat(index.search("company", "hydraulic press seals", new float[] {1, 0, 0, 0}, anyone, 10)).isEmpty();
+        assertThat(index.search("elsewhere", "hydraulic press", null, anyone, 10)).as("other collections keep theirs")
+                .extracting(Hit::id).containsExactly("other#1");
+    }
+}
