@@ -38,11 +38,14 @@ public class FundamentMain implements QuarkusApplication {
             case "serve" -> serve(rest);
             case "check" -> System.exit(check(rest));
             case "simulate" -> dev.fundament.simulator.Simulator.main(rest);
-            case "eval" -> System.exit(args.length > 1 && args[1].equals("guardrails")
+            case "eval" -> System.exit(args.length > 1 && args[1].equals("retrieval")
+                    ? dev.fundament.retrieval.eval.RetrievalEval.run(List.of(args).subList(2, args.length), System.out, System.err)
+                    : args.length > 1 && args[1].equals("guardrails")
                     ? dev.fundament.guardrails.eval.GuardrailEval.run(List.of(args).subList(2, args.length), System.out, System.err)
                     : args.length > 1 && args[1].equals("train-injection")
                     ? dev.fundament.guardrails.eval.InjectionTrainer.run(List.of(args).subList(2, args.length), System.out, System.err)
-                    : usage("Usage: fundament eval guardrails --data DIR | fundament eval train-injection --data DIR --out FILE"));
+                    : usage("Usage: fundament eval guardrails --data DIR | fundament eval train-injection --data DIR --out FILE"
+                            + " | fundament eval retrieval --beir DIR [--split dev]"));
             case "keys", "limits", "budgets", "usage", "audit" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
                     System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(help());
@@ -139,6 +142,7 @@ public class FundamentMain implements QuarkusApplication {
                   fundament eval guardrails --data DIR
                       Measure the guardrail detectors on labelled sets (precision, recall, F1, false positives).
                   fundament eval train-injection --data DIR --out FILE
+                  fundament eval retrieval --beir DIR [--split dev]
                       Train the prompt-injection model from the labelled sets (reproducible), with a
                       cross-validated estimate of how it does on unseen prompts.
 
