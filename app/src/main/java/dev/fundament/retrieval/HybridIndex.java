@@ -70,12 +70,24 @@ public final class HybridIndex implements AutoCloseable {
     private static final String VECTOR = "vector";
 
     private final Analyzer analyzer;
+    private final List<String> textFields;
     private final IndexWriter writer;
     private final SearcherManager searchers;
 
+    /** An index that analyses text as English and as German. */
     public HybridIndex(Directory directory) {
+        this(directory, List.of("en", "de"));
+    }
+
+    /** @param languages {@code en} and/or {@code de}: the analyses the text gets and queries search */
+    public HybridIndex(Directory directory, List<String> languages) {
         this.analyzer = new PerFieldAnalyzerWrapper(new StandardAnalyzer(),
                 Map.of(TEXT_EN, new EnglishAnalyzer(), TEXT_DE, new GermanAnalyzer()));
+        this.textFields = languages.stream().map(l -> switch (l) {
+            case "en" -> TEXT_EN;
+            case "de" -> TEXT_DE;
+            default -> throw new IllegalArgumentException("no analysis for language '" + l + "'; use en or de");
+        }).toList();
         try {
             this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer));
             this.searchers = new SearcherManager(writer, null);
@@ -186,7 +198,7 @@ public final class HybridIndex implements AutoCloseable {
         }
         BooleanQuery.Builder words = new BooleanQuery.Builder();
         Set<String> seen = new LinkedHashSet<>();
-        for (String field : List.of(TEXT_EN, TEXT_DE)) {
+        for (String field : textFields) {
             for (String term : terms(field, query)) {
                 if (seen.add(field + ':' + term)) {
                     words.add(new TermQuery(new Term(field, term)), Occur.SHOULD);
@@ -214,7 +226,7 @@ public final class HybridIndex implements AutoCloseable {
         return out;
     }
 
-    private static Document document(Chunk c) {
+    private Document document(Chunk c) {
         Document d = new Document();
         d.add(new StringField(ID, c.id(), Field.Store.YES));
         d.add(new StringField(DOCUMENT, key(c.collection(), c.document()), Field.Store.YES));
@@ -224,8 +236,9 @@ public final class HybridIndex implements AutoCloseable {
         }
         d.add(new StoredField(TITLE, c.title() == null ? "" : c.title()));
         d.add(new StoredField(TEXT, c.text()));
-        d.add(new TextField(TEXT_EN, c.text(), Field.Store.NO));
-        d.add(new TextField(TEXT_DE, c.text(), Field.Store.NO));
+        for (String field : textFields) {
+            d.add(new TextField(field, c.text(), Field.Store.NO));
+        }
         if (c.vector() != null) {
             d.add(new KnnFloatVectorField(VECTOR, c.vector(), VectorSimilarityFunction.COSINE));
         }

@@ -44,13 +44,15 @@ public final class RetrievalEval {
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         String dir = option(args, "--beir");
         if (dir == null) {
-            err.println("Usage: fundament eval retrieval --beir DIR [--split dev] [--limit N]");
+            err.println("Usage: fundament eval retrieval --beir DIR [--split dev] [--limit N] [--vectors FILE] [--languages en,de]");
             return 2;
         }
         String split = option(args, "--split") != null ? option(args, "--split") : "dev";
         int limit = option(args, "--limit") != null ? Integer.parseInt(option(args, "--limit")) : Integer.MAX_VALUE;
         try {
-            evaluate(Path.of(dir), split, limit, out);
+            List<String> languages = List.of((option(args, "--languages") != null ? option(args, "--languages") : "en,de").split(","));
+            evaluate(Path.of(dir), split, limit, option(args, "--vectors") == null ? null : Path.of(option(args, "--vectors")),
+                    languages, out);
             return 0;
         } catch (IOException | RuntimeException e) {
             err.println("Cannot evaluate " + dir + ": " + e.getMessage());
@@ -58,7 +60,12 @@ public final class RetrievalEval {
         }
     }
 
-    static void evaluate(Path dir, String split, int limit, PrintStream out) throws IOException {
+    /**
+     * @param cache a file that keeps the documents' embeddings between runs (they take minutes to make
+     *              and do not change while the search is tuned); null for none
+     */
+    static void evaluate(Path dir, String split, int limit, Path cache, List<String> languages, PrintStream out)
+            throws IOException {
         Map<String, String[]> corpus = corpus(dir.resolve("corpus.jsonl"), limit);
         Path splitDir = Files.isDirectory(dir.resolve(split)) ? dir.resolve(split) : dir;
         Map<String, String> queries = queries(splitDir.resolve("queries.jsonl"));
@@ -71,20 +78,31 @@ public final class RetrievalEval {
         long start = System.nanoTime();
         List<Chunk> chunks = new ArrayList<>(corpus.size());
         List<String> ids = new ArrayList<>(corpus.keySet());
+        Map<String, float[]> cached = cache == null || !Files.exists(cache) ? Map.of() : readVectors(cache);
+        Map<String, float[]> vectors = new LinkedHashMap<>();
         for (int from = 0; from < ids.size(); from += BATCH) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
-            List<TextSegment> texts = batch.stream().map(id -> TextSegment.from(text(corpus.get(id)))).toList();
-            List<Embedding> vectors = model.embedAll(texts).content();
-            for (int i = 0; i < batch.size(); i++) {
-                String[] doc = corpus.get(batch.get(i));
-                chunks.add(new Chunk(batch.get(i), batch.get(i), "beir", doc[0], text(doc), vectors.get(i).vector(),
-                        Set.of(Readers.PUBLIC)));
+            List<String> missing = batch.stream().filter(id -> !cached.containsKey(id)).toList();
+            List<Embedding> made = missing.isEmpty() ? List.of()
+                    : model.embedAll(missing.stream().map(id -> TextSegment.from(text(corpus.get(id)))).toList()).content();
+            for (int i = 0; i < missing.size(); i++) {
+                vectors.put(missing.get(i), made.get(i).vector());
+            }
+            for (String id : batch) {
+                float[] v = cached.containsKey(id) ? cached.get(id) : vectors.get(id);
+                vectors.put(id, v);
+                String[] doc = corpus.get(id);
+                chunks.add(new Chunk(id, id, "beir", doc[0], text(doc), v, Set.of(Readers.PUBLIC)));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("Embedded %d documents in %.0f s (%.1f documents/s).%n", chunks.size(), seconds, chunks.size() / seconds);
+        out.printf("Embedded %d documents in %.0f s (%.1f documents/s; %d from the cache).%n", chunks.size(), seconds,
+                chunks.size() / seconds, cached.size());
+        if (cache != null && cached.isEmpty()) {
+            writeVectors(cache, vectors);
+        }
 
-        try (HybridIndex index = new HybridIndex(new ByteBuffersDirectory())) {
+        try (HybridIndex index = new HybridIndex(new ByteBuffersDirectory(), languages)) {
             index.put(chunks);
             Set<String> everyone = Set.of(Readers.PUBLIC);
             double[][] sums = new double[3][2];
@@ -105,7 +123,7 @@ public final class RetrievalEval {
             out.printf("%n%d queries (%s), %d documents%n%n", n, split, chunks.size());
             out.println("| search | nDCG@10 | Recall@100 |");
             out.println("|---|---:|---:|");
-            String[] names = {"text (BM25, English + German analysis)", "vector (bge-small-en-v1.5, quantised)",
+            String[] names = {"text (BM25, analysis " + String.join(" + ", languages) + ")", "vector (bge-small-en-v1.5, quantised)",
                     "hybrid (reciprocal-rank fusion)"};
             for (int i = 0; i < 3; i++) {
                 out.printf("| %s | %.3f | %.3f |%n", names[i], sums[i][0] / n, sums[i][1] / n);
@@ -134,6 +152,35 @@ public final class RetrievalEval {
             ideal += 1 / (Math.log(i + 2) / Math.log(2));
         }
         return ideal == 0 ? 0 : dcg / ideal;
+    }
+
+    private static Map<String, float[]> readVectors(Path file) throws IOException {
+        Map<String, float[]> out = new HashMap<>();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String id = in.readUTF();
+                float[] v = new float[in.readInt()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = in.readFloat();
+                }
+                out.put(id, v);
+            }
+        }
+        return out;
+    }
+
+    private static void writeVectors(Path file, Map<String, float[]> vectors) throws IOException {
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
+            out.writeInt(vectors.size());
+            for (Map.Entry<String, float[]> e : vectors.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().length);
+                for (float f : e.getValue()) {
+                    out.writeFloat(f);
+                }
+            }
+        }
     }
 
     private static String text(String[] doc) {
