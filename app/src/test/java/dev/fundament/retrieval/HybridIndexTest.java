@@ -97,4 +97,16 @@ class HybridIndexTest {
         assertThat(index.search("elsewhere", "hydraulic press", null, anyone, 10)).as("other collections keep theirs")
                 .extracting(Hit::id).containsExactly("other#1");
     }
+
+    @Test
+    void anEnglishOnlyIndexDoesNotStemGerman() {
+        try (HybridIndex english = new HybridIndex(new ByteBuffersDirectory(), List.of("en"))) {
+            english.put(List.of(new Chunk("t#1", "t", "company", "Ticket", "Die Presse verliert Öl an der Dichtung.",
+                    new float[] {0, 1, 0, 0}, Set.of(Readers.PUBLIC))));
+            assertThat(english.search("company", "Dichtungen", null, Set.of(Readers.PUBLIC), 10)).isEmpty();
+            assertThat(english.search("company", "Dichtung", null, Set.of(Readers.PUBLIC), 10)).hasSize(1);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HybridIndex(new ByteBuffersDirectory(), List.of("fr")))
+                .hasMessageContaining("no analysis for language 'fr'");
+    }
 }
