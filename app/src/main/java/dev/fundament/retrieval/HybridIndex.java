@@ -113,6 +113,20 @@ public final class HybridIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Merges the index into few segments: after a bulk load, a search then walks a few HNSW graphs
+     * instead of one per batch written. Blocking; minutes on a large index.
+     */
+    public void compact() {
+        try {
+            writer.forceMerge(1);
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot merge the retrieval index", e);
+        }
+    }
+
     /** Removes every chunk of a document. */
     public void delete(String collection, String document) {
         try {

@@ -92,6 +92,9 @@ class HybridIndexTest {
                 .containsExactly("The hydraulic press HP-400 now costs 51,000 EUR.");
         assertThat(index.search("company", "seals", null, anyone, 10)).hasSize(1);
 
+        index.compact();
+        assertThat(index.search("company", "seals", null, anyone, 10)).as("merging keeps every chunk").hasSize(1);
+
         index.delete("company", "prices");
         assertThat(index.search("company", "hydraulic press seals", new float[] {1, 0, 0, 0}, anyone, 10)).isEmpty();
         assertThat(index.search("elsewhere", "hydraulic press", null, anyone, 10)).as("other collections keep theirs")
