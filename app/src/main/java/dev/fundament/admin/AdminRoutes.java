@@ -358,7 +358,7 @@ public class AdminRoutes {
         blocking(rc, 200, () -> {
             java.util.Map<String, Integer> before = action.equals("rollback") && weights.isEmpty() ? governance.rollback(model)
                     : governance.weigh(actor.subject(), model, weights);
-            java.util.Map<String, Integer> after = RouteJson.weights(runtime.routes().configured().get(model));
+            java.util.Map<String, Integer> after = runtime.routes().configured().get(model).weights();
             adminActions.fire(new dev.fundament.identity.AdminAction(actor, "route." + action, model,
                     java.util.Map.of("before", before.toString(), "after", after.toString())));
             return RouteJson.routes(runtime.routes(), governance);

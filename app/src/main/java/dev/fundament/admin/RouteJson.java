@@ -6,14 +6,11 @@ import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
 import dev.fundament.gateway.RouteGovernance;
 import dev.fundament.routing.Condition;
-import dev.fundament.routing.Route;
 import dev.fundament.routing.RouteTable;
 import dev.fundament.routing.RoutingStore;
 import dev.fundament.routing.ShadowResult;
 import dev.fundament.routing.Target;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /** The JSON of {@code /admin/v1/routes}: each model's strategy, targets and their live state, and shadow results. */
 final class RouteJson {
@@ -78,17 +75,6 @@ final class RouteJson {
         admission.put("limit", t.admission().limit());
         admission.put("in_flight", t.admission().inFlight());
         admission.put("queued", t.admission().queued());
-    }
-
-    /** @return a route's weights now, by version label */
-    static Map<String, Integer> weights(Route route) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        for (Target t : route.targets()) {
-            if (t.version() != null) {
-                out.merge(t.version(), t.weight(), Integer::sum);
-            }
-        }
-        return out;
     }
 
     static JsonNode shadows(String model, RouteGovernance.Shadows shadows) {

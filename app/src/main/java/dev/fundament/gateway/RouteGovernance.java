@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -70,12 +69,7 @@ public class RouteGovernance {
      */
     public synchronized Map<String, Integer> weigh(String actor, String model, Map<String, Integer> byVersion) {
         Map<String, Integer> before = routes.weigh(model, byVersion);
-        Map<String, Integer> all = new LinkedHashMap<>();
-        for (var t : routes.configured().get(model).targets()) {
-            if (t.version() != null) {
-                all.put(t.version(), byVersion.getOrDefault(t.version(), 0));
-            }
-        }
+        Map<String, Integer> all = routes.configured().get(model).weights();
         try {
             store.putWeights(new RoutingStore.Weights(model, all, clock.instant(), actor));
         } catch (RuntimeException e) {
@@ -112,7 +106,7 @@ public class RouteGovernance {
         routes.configured().forEach((model, route) -> {
             RoutingStore.Weights w = next.get(model);
             Map<String, Integer> wanted = w != null ? w.byVersion() : routes.configuredWeights(model);
-            if (!wanted.isEmpty() && !wanted.equals(current(route))) {
+            if (!wanted.isEmpty() && !wanted.equals(route.weights())) {
                 try {
                     routes.weigh(model, wanted);
                 } catch (GatewayException e) {
@@ -122,16 +116,6 @@ public class RouteGovernance {
                 }
             }
         });
-    }
-
-    private static Map<String, Integer> current(Route route) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        for (var t : route.targets()) {
-            if (t.version() != null) {
-                out.merge(t.version(), t.weight(), Integer::sum);
-            }
-        }
-        return out;
     }
 
     /** @return a model's newest shadow results and their sum */

@@ -36,6 +36,17 @@ public record Route(String name, ModelKind kind, List<Target> targets, boolean c
         this(name, kind, targets, configured, strategy, rollout, shadow, null);
     }
 
+    /** @return the current weight of each version label, summed over its targets; unlabelled targets left out */
+    public java.util.Map<String, Integer> weights() {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (Target t : targets) {
+            if (t.version() != null) {
+                out.merge(t.version(), t.weight(), Integer::sum);
+            }
+        }
+        return out;
+    }
+
     /** @return the same route with fewer targets (narrowed by residency rules or conditions) */
     public Route withTargets(List<Target> fewer) {
         return new Route(name, kind, fewer, configured, strategy, rollout, shadow, timeout);
