@@ -49,7 +49,108 @@ final class ConfigValidator {
         sso(spec.identity().sso());
         guardrails(spec);
         audit(spec.audit());
+        spec.collections().forEach((name, c) -> {
+            if (c != null) {
+                collection(spec, name, c);
+            }
+        });
         return secrets;
+    }
+
+    private void collection(FundamentSpec spec, String name, CollectionSpec c) {
+        String path = "collections." + name;
+        if (!NAME.matcher(name).matches() || name.length() > 100) {
+            problem(path, "a collection name uses lower-case letters, digits, '-', '_' and '.', at most 100 characters");
+        }
+        if (c.owner() != null && !spec.identity().teams().isEmpty() && !spec.identity().teams().containsKey(c.owner())
+                && !c.owner().equals("default")) {
+            problem(path + ".owner", "unknown team '" + c.owner() + "'; defined: " + String.join(", ", spec.identity().teams().keySet()));
+        }
+        for (int i = 0; i < c.readers().size(); i++) {
+            reader(path + ".readers[" + i + "]", c.readers().get(i));
+        }
+        if (c.passages() < 1 || c.passages() > 50) {
+            problem(path + ".passages", "must be from 1 to 50, was " + c.passages());
+        }
+        for (int i = 0; i < c.languages().size(); i++) {
+            if (!List.of("en", "de").contains(c.languages().get(i))) {
+                problem(path + ".languages[" + i + "]", "no text analysis for '" + c.languages().get(i) + "'; use en or de");
+            }
+        }
+        if (c.chunking().maxTokens() < 32 || c.chunking().maxTokens() > 2048) {
+            problem(path + ".chunking.max_tokens", "must be from 32 to 2048, was " + c.chunking().maxTokens());
+        }
+        if (c.chunking().overlapTokens() < 0 || c.chunking().overlapTokens() >= c.chunking().maxTokens() / 2) {
+            problem(path + ".chunking.overlap_tokens", "must be from 0 to less than half of max_tokens, was "
+                    + c.chunking().overlapTokens());
+        }
+        for (String d : c.pii().detect()) {
+            if (!d.equals("personal_data") && !d.startsWith("canary:") && !CATEGORIES.contains(d)) {
+                problem(path + ".pii.detect", "unknown category '" + d + "'; use personal_data or one of " + CATEGORIES);
+            }
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < c.sources().size(); i++) {
+            SourceSpec s = c.sources().get(i);
+            if (s != null) {
+                source(path + ".sources[" + i + "]", s, names);
+            }
+        }
+    }
+
+    private void reader(String path, String reader) {
+        if (!reader.equals("public") && !reader.matches("(team|group|user):\\S+")) {
+            problem(path, "a reader is 'public', 'team:<id>', 'group:<name>' or 'user:<id>', was '" + reader + "'");
+        }
+    }
+
+    private void source(String path, SourceSpec s, java.util.Set<String> names) {
+        if (s.name() != null && !names.add(s.name())) {
+            problem(path + ".name", "duplicate source name '" + s.name() + "'");
+        }
+        if (s.name() != null && !NAME.matcher(s.name()).matches()) {
+            problem(path + ".name", "a source name uses lower-case letters, digits, '-', '_' and '.'");
+        }
+        if (s.type() == null) {
+            return;
+        }
+        switch (s.type()) {
+            case FOLDER, MAIL, RECORDS -> {
+                if (s.path() == null) {
+                    problem(path + ".path", "required for a " + s.type().wire() + " source");
+                }
+                if (s.format() != null && !List.of("csv", "json", "jsonl").contains(s.format())) {
+                    problem(path + ".format", "must be csv, json or jsonl, was '" + s.format() + "'");
+                }
+            }
+            case JDBC, POSTGRES_CDC -> {
+                if (s.url() == null || !s.url().startsWith("jdbc:")) {
+                    problem(path + ".url", "a JDBC URL such as jdbc:postgresql://erp:5432/erp is required");
+                } else if (s.type() == SourceSpec.SourceType.POSTGRES_CDC && !s.url().startsWith("jdbc:postgresql:")) {
+                    problem(path + ".url", "change data capture reads PostgreSQL; expected jdbc:postgresql://..., was " + s.url());
+                }
+                if (s.password() != null) {
+                    secret(path + ".password", s.password());
+                }
+                if (s.type() == SourceSpec.SourceType.JDBC && (s.table() == null) == (s.query() == null)) {
+                    problem(path, "give exactly one of 'table' and 'query'");
+                }
+                if (s.type() == SourceSpec.SourceType.POSTGRES_CDC && s.tables().isEmpty()) {
+                    problem(path + ".tables", "list the tables to follow, as schema.table");
+                }
+                if (s.textFields().isEmpty()) {
+                    problem(path + ".text_fields", "name the columns whose text is indexed");
+                }
+            }
+            case PUSH -> {
+            }
+        }
+        if (s.interval().compareTo(Duration.ofSeconds(1)) < 0) {
+            problem(path + ".interval", "must be at least 1s, was " + s.interval());
+        }
+        for (int i = 0; i < s.readers().size(); i++) {
+            reader(path + ".readers[" + i + "]", s.readers().get(i));
+        }
     }
 
     private void audit(AuditSpec a) {

@@ -16,11 +16,12 @@ import java.util.Map;
  * @param audit     the tamper-evident audit trail: payload retention, retention periods, keys
  * @param providers upstreams by name; a provider named {@code local} (in-process models) is always added
  * @param models    public model names by name
+ * @param collections company data for search and answers, by name
  */
 public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec identity, LimitsSpec limits,
                             BudgetsSpec budgets, PricingSpec pricing, RoiSpec roi, GuardrailsSpec guardrails, AuditSpec audit,
                             Map<String, ProviderSpec> providers,
-                            Map<String, ModelSpec> models) {
+                            Map<String, ModelSpec> models, Map<String, CollectionSpec> collections) {
 
     public FundamentSpec {
         budgets = budgets != null ? budgets : BudgetsSpec.DEFAULTS;
@@ -34,5 +35,6 @@ public record FundamentSpec(ServerSpec server, StorageSpec storage, IdentitySpec
         server = server != null ? server : new ServerSpec(null);
         providers = providers != null ? providers : Map.of();
         models = models != null ? models : Map.of();
+        collections = collections != null ? collections : Map.of();
     }
 }

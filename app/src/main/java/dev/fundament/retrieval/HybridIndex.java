@@ -68,6 +68,10 @@ public final class HybridIndex implements AutoCloseable {
     private static final String TEXT_EN = "text_en";
     private static final String TEXT_DE = "text_de";
     private static final String VECTOR = "vector";
+    private static final String METADATA = "metadata";
+    private static final String FILTER_PREFIX = "meta.";
+    private static final String POSITION = "position";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Analyzer analyzer;
     private final List<String> textFields;
@@ -113,6 +117,93 @@ public final class HybridIndex implements AutoCloseable {
         }
     }
 
+    /** One change for {@link #apply}. */
+    public sealed interface Change {
+        /** Replaces every chunk of the document by these (none: the document leaves the index). */
+        record Replace(String collection, String document, List<Chunk> chunks) implements Change {
+        }
+
+        /** Removes every chunk of the collection. */
+        record Drop(String collection) implements Change {
+        }
+    }
+
+    /**
+     * Applies changes and records {@code position} (how far along the store's change log this index
+     * is) in the same commit, so after a crash the index resumes from exactly what it holds.
+     */
+    public void apply(List<Change> changes, long position) {
+        try {
+            for (Change change : changes) {
+                switch (change) {
+                    case Change.Replace r -> {
+                        Term key = new Term(DOCUMENT, key(r.collection(), r.document()));
+                        if (r.chunks().isEmpty()) {
+                            writer.deleteDocuments(key);
+                        } else {
+                            writer.updateDocuments(key, r.chunks().stream().map(this::document).toList());
+                        }
+                    }
+                    case Change.Drop d -> writer.deleteDocuments(new Term(COLLECTION, d.collection()));
+                }
+            }
+            writer.setLiveCommitData(Map.of(POSITION, Long.toString(position)).entrySet());
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the retrieval index", e);
+        }
+    }
+
+    /** @return the change-log position recorded by the last {@link #apply}, 0 for a new index */
+    public long position() {
+        Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
+        if (data != null) {
+            for (Map.Entry<String, String> e : data) {
+                if (e.getKey().equals(POSITION)) {
+                    return Long.parseLong(e.getValue());
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** @return how many chunks of the collection the index holds */
+    public int count(String collection) {
+        IndexSearcher searcher = null;
+        try {
+            searcher = searchers.acquire();
+            return searcher.count(new TermQuery(new Term(COLLECTION, collection)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search the retrieval index", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /** @return the number of segments, which a search walks one by one */
+    public int segments() {
+        IndexSearcher searcher = null;
+        try {
+            searcher = searchers.acquire();
+            return searcher.getIndexReader().leaves().size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the retrieval index", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    private void release(IndexSearcher searcher) {
+        if (searcher != null) {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                // released with the index at close
+            }
+        }
+    }
+
     /**
      * Merges the index into few segments: after a bulk load, a search then walks a few HNSW graphs
      * instead of one per batch written. Blocking; minutes on a large index.
@@ -145,7 +236,16 @@ public final class HybridIndex implements AutoCloseable {
      * @return at most {@code limit} chunks the caller may read, best first
      */
     public List<Hit> search(String collection, String query, float[] vector, Set<String> readers, int limit) {
-        Query allowed = allowed(collection, readers);
+        return search(collection, query, vector, readers, Map.of(), limit);
+    }
+
+    /**
+     * @param filters metadata every result must have: field to required value ({@code source: tickets})
+     * @see #search(String, String, float[], Set, int)
+     */
+    public List<Hit> search(String collection, String query, float[] vector, Set<String> readers, Map<String, String> filters,
+                            int limit) {
+        Query allowed = allowed(collection, readers, filters);
         IndexSearcher searcher = null;
         try {
             searcher = searchers.acquire();
@@ -164,7 +264,7 @@ public final class HybridIndex implements AutoCloseable {
             for (Map.Entry<Integer, int[]> e : fused.subList(0, Math.min(limit, fused.size()))) {
                 Document d = stored.document(e.getKey());
                 hits.add(new Hit(d.get(ID), d.get(DOCUMENT).substring(d.get(DOCUMENT).indexOf('\u0000') + 1), d.get(TITLE),
-                        d.get(TEXT), fusion(e.getValue()), e.getValue()[0], e.getValue()[1]));
+                        d.get(TEXT), fusion(e.getValue()), e.getValue()[0], e.getValue()[1], metadata(d.get(METADATA))));
             }
             return hits;
         } catch (IOException e) {
@@ -196,13 +296,26 @@ public final class HybridIndex implements AutoCloseable {
         return score;
     }
 
-    /** The collection, and only chunks with one of the caller's reader entries. */
-    private static Query allowed(String collection, Set<String> readers) {
+    /** The collection, only chunks with one of the caller's reader entries, and the metadata filters. */
+    private static Query allowed(String collection, Set<String> readers, Map<String, String> filters) {
         List<BytesRef> terms = readers.stream().map(BytesRef::new).toList();
-        return new BooleanQuery.Builder()
+        BooleanQuery.Builder b = new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(COLLECTION, collection)), Occur.FILTER)
-                .add(new TermInSetQuery(READERS, terms), Occur.FILTER)
-                .build();
+                .add(new TermInSetQuery(READERS, terms), Occur.FILTER);
+        filters.forEach((field, value) -> b.add(new TermQuery(new Term(FILTER_PREFIX + field, value)), Occur.FILTER));
+        return b.build();
+    }
+
+    private static Map<String, String> metadata(String json) {
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {
+            });
+        } catch (IOException e) {
+            return Map.of();
+        }
     }
 
     /** BM25 over both analyses of the text, within what the caller may read; null for a blank query. */
@@ -255,6 +368,18 @@ public final class HybridIndex implements AutoCloseable {
         }
         if (c.vector() != null) {
             d.add(new KnnFloatVectorField(VECTOR, c.vector(), VectorSimilarityFunction.COSINE));
+        }
+        if (!c.metadata().isEmpty()) {
+            c.metadata().forEach((field, value) -> {
+                if (value != null && value.length() <= 256) {
+                    d.add(new StringField(FILTER_PREFIX + field, value, Field.Store.NO));
+                }
+            });
+            try {
+                d.add(new StoredField(METADATA, JSON.writeValueAsString(c.metadata())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return d;
     }
