@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
  * cost per use case. {@code /admin/v1/limits} lists admin-set rate limits beside fundament.yaml's;
  * {@code PUT} and {@code DELETE /admin/v1/limits/{key|user|team|model}/{id}} set and remove one.
  * {@code GET /admin/v1/budgets} shows each budget's spend this day and month.
+ * {@code /admin/v1/collections} manages company data ({@link CollectionAdmin}).
  * Store work runs on a worker thread.
  */
 @ApplicationScoped
@@ -55,13 +56,17 @@ public class AdminRoutes {
     private final jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions;
     private final AuthenticationHandler authentication;
     private final dev.fundament.gateway.RouteGovernance governance;
+    private final CollectionAdmin collectionAdmin;
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = KeyJson.JSON;
 
     @Inject
     public AdminRoutes(KeyService keys, UsageReports reports, RateLimits limits, BudgetGuard budgets, AuditTrail audit,
                        jakarta.enterprise.event.Event<dev.fundament.identity.AdminAction> adminActions,
                        dev.fundament.config.Configuration configuration, dev.fundament.gateway.GatewayRuntime runtime,
-                       Authenticator authenticator, dev.fundament.gateway.RouteGovernance governance) {
+                       Authenticator authenticator, dev.fundament.gateway.RouteGovernance governance,
+                       dev.fundament.retrieval.Collections collections) {
         this.governance = governance;
+        this.collectionAdmin = new CollectionAdmin(collections, adminActions);
         this.configuration = configuration;
         this.runtime = runtime;
         this.budgets = budgets;
@@ -111,6 +116,10 @@ public class AdminRoutes {
                 return;
             }
             usage(rc, actor, path.equals(ROI));
+            return;
+        }
+        if (path.equals(CollectionAdmin.PATH) || path.startsWith(CollectionAdmin.PATH + "/")) {
+            collectionAdmin.handle(rc, actor, path.substring(CollectionAdmin.PATH.length()), method);
             return;
         }
         if (path.startsWith(ROUTES + "/")) {
@@ -267,7 +276,7 @@ public class AdminRoutes {
                 : UsageJson.usage(q, reports.currency(), reports.usage(actor, q.groupBy(), q.from(), q.to(), q.team())));
     }
 
-    private static JsonNode body(RoutingContext rc) {
+    static JsonNode body(RoutingContext rc) {
         String type = rc.request().getHeader("Content-Type");
         if (type == null || !type.toLowerCase().startsWith("application/json")) {
             throw new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON with "
@@ -281,7 +290,7 @@ public class AdminRoutes {
         }
     }
 
-    private static void blocking(RoutingContext rc, int status, Callable<JsonNode> work) {
+    static void blocking(RoutingContext rc, int status, Callable<JsonNode> work) {
         rc.vertx().<JsonNode>executeBlocking(() -> {
             try {
                 return work.call();
@@ -369,7 +378,7 @@ public class AdminRoutes {
         rc.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(Buffer.buffer(body.toString()));
     }
 
-    private static void notAllowed(RoutingContext rc, String allow) {
+    static void notAllowed(RoutingContext rc, String allow) {
         rc.response().putHeader("Allow", allow);
         ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "Method "
                 + rc.request().method() + " is not allowed on " + rc.normalizedPath() + "; use " + allow + "."));

@@ -35,7 +35,7 @@ import org.jboss.logging.MDC;
 
 /**
  * The OpenAI-compatible API under {@code /v1}: chat completions (plain and streamed), embeddings and
- * models. Checks that need no body (path, method, content type) run before the body is read; the body
+ * models; and company data under {@code /v1/collections} ({@link CollectionRoutes}). Checks that need no body (path, method, content type) run before the body is read; the body
  * is bounded by {@code server.max_body_size}. Every answer carries {@code x-request-id}.
  */
 @ApplicationScoped
@@ -53,10 +53,12 @@ public class OpenAiRoutes {
     private final GatewayRuntime runtime;
     private final ModelList models;
     private final AuthenticationHandler authentication;
+    private final CollectionRoutes collectionRoutes;
 
     @Inject
     public OpenAiRoutes(ChatPipeline chat, EmbeddingPipeline embeddings, GatewayRuntime runtime,
-                        Authenticator authenticator, ModelAccess access) {
+                        Authenticator authenticator, ModelAccess access, dev.fundament.retrieval.Collections collections) {
+        this.collectionRoutes = new CollectionRoutes(collections);
         this.chat = chat;
         this.embeddings = embeddings;
         this.runtime = runtime;
@@ -86,7 +88,9 @@ public class OpenAiRoutes {
         String path = rc.normalizedPath();
         HttpMethod expected = switch (path) {
             case CHAT, EMBEDDINGS -> HttpMethod.POST;
-            default -> path.equals(MODELS) || path.startsWith(MODELS + "/") ? HttpMethod.GET : null;
+            default -> path.equals(MODELS) || path.startsWith(MODELS + "/") ? HttpMethod.GET
+                    : path.equals(CollectionRoutes.PATH) || path.startsWith(CollectionRoutes.PATH + "/")
+                    ? CollectionRoutes.expected(path, rc.request().method()) : null;
         };
         if (expected == null) {
             ErrorResponses.send(rc.response(), unknownPath(rc));
@@ -127,6 +131,8 @@ public class OpenAiRoutes {
                     embed(rc, ctx);
                 }
                 case MODELS -> json(rc.response(), OpenAiResponseWriter.models(models.all(principal)));
+                case String p when p.equals(CollectionRoutes.PATH) || p.startsWith(CollectionRoutes.PATH + "/") ->
+                        collectionRoutes.handle(rc, principal, rc.request().method() == HttpMethod.POST ? body(rc) : null);
                 default -> json(rc.response(), OpenAiResponseWriter.model(
                         models.one(principal, path.substring(MODELS.length() + 1))));
             }
@@ -198,7 +204,8 @@ public class OpenAiRoutes {
 
     private static GatewayException unknownPath(RoutingContext rc) {
         return new GatewayException(ErrorKind.NOT_FOUND, "Unknown path '" + rc.normalizedPath() + "'. Fundament serves "
-                + "POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models and GET /v1/models/{model}.");
+                + "POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /v1/models/{model}, GET /v1/collections,"
+                + " POST /v1/collections/{name}/search and POST /v1/collections/{name}/documents.");
     }
 
     private static boolean isJson(String contentType) {

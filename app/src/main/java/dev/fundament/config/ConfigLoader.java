@@ -62,7 +62,7 @@ public final class ConfigLoader {
             tree = JsonNodeFactory.instance.objectNode();
         }
         if (!tree.isObject()) {
-            throw new ConfigException(source, List.of(new ConfigProblem("", "the file must be a mapping with keys server, storage, identity, limits, budgets, pricing, roi, providers, models")));
+            throw new ConfigException(source, List.of(new ConfigProblem("", "the file must be a mapping with keys server, storage, identity, limits, budgets, pricing, roi, guardrails, audit, providers, models, collections")));
         }
         return compile((ObjectNode) tree, source, env);
     }
@@ -85,6 +85,45 @@ public final class ConfigLoader {
             throw new ConfigException(source, problems);
         }
         return new LoadedConfig(spec, source, hash(tree), secrets);
+    }
+
+    /**
+     * Binds and validates one collection's settings, given in fundament.yaml's shape (as the admin
+     * API receives them), against the running configuration (teams, secrets).
+     *
+     * @throws ConfigException with every problem, by path under {@code collections.<name>}
+     */
+    public static CollectionSettings collection(String name, JsonNode node, FundamentSpec running, Map<String, String> env) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
+        wrapper.putObject("collections").set(name, node);
+        FundamentSpec bound = new SpecBinder(problems).bind(wrapper, FundamentSpec.class);
+        if (bound != null && problems.isEmpty()) {
+            FundamentSpec check = new FundamentSpec(running.server(), running.storage(), running.identity(), running.limits(),
+                    running.budgets(), running.pricing(), running.roi(), running.guardrails(), running.audit(), running.providers(),
+                    running.models(), bound.collections());
+            List<ConfigProblem> all = new ArrayList<>();
+            Map<String, String> secrets = new ConfigValidator(all, env).validate(check);
+            all.stream().filter(p -> p.path().startsWith("collections.")).forEach(problems::add);
+            if (problems.isEmpty()) {
+                Map<String, String> own = new java.util.HashMap<>();
+                secrets.forEach((path, value) -> {
+                    if (path.startsWith("collections." + name + ".")) {
+                        own.put(path, value);
+                    }
+                });
+                return new CollectionSettings(bound.collections().get(name), own);
+            }
+        }
+        throw new ConfigException("collection " + name, problems);
+    }
+
+    /**
+     * One collection's bound settings.
+     *
+     * @param secrets resolved secret references by YAML path ({@code collections.crm.sources[0].password})
+     */
+    public record CollectionSettings(CollectionSpec spec, Map<String, String> secrets) {
     }
 
     static String hash(JsonNode tree) {

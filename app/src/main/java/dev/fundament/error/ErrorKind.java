@@ -20,6 +20,7 @@ public enum ErrorKind {
     WRONG_MODEL_KIND(400, "invalid_request_error", "model_not_supported", false, Level.DEBUG),
     NOT_FOUND(404, "invalid_request_error", "not_found", false, Level.DEBUG),
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found", false, Level.DEBUG),
+    COLLECTION_NOT_FOUND(404, "invalid_request_error", "collection_not_found", false, Level.DEBUG),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", false, Level.DEBUG),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large", false, Level.DEBUG),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type", false, Level.DEBUG),

@@ -33,6 +33,8 @@ import java.util.Set;
  * the request or narrow the route to on-prem targets); then the route keeps the targets whose
  * conditions the request meets, and a share of requests is copied to the route's shadow candidate.
  * Output guardrails run on the answer, streamed or whole: named steps here, not hidden interceptors.
+ * A {@code rag/<collection>} model first retrieves passages the caller may read and hands the request,
+ * with them, to the collection's answer model ({@link RagAnswers}); the rest of the path is the same.
  */
 @ApplicationScoped
 public class ChatPipeline {
@@ -45,10 +47,12 @@ public class ChatPipeline {
     private final BudgetGuard budgets;
     private final Guardrails guardrails;
     private final Shadowing shadowing;
+    private final RagAnswers rag;
 
     @Inject
     public ChatPipeline(GatewayRuntime runtime, Listeners listeners, ModelAccess access, RateLimiter limiter,
-                        Settlement settlement, BudgetGuard budgets, Guardrails guardrails, Shadowing shadowing) {
+                        Settlement settlement, BudgetGuard budgets, Guardrails guardrails, Shadowing shadowing, RagAnswers rag) {
+        this.rag = rag;
         this.shadowing = shadowing;
         this.budgets = budgets;
         this.guardrails = guardrails;
@@ -60,6 +64,9 @@ public class ChatPipeline {
     }
 
     public Uni<ChatResult> complete(RequestContext ctx, ChatRequest request) {
+        if (RagAnswers.applies(request.model())) {
+            return rag.retrieve(ctx, request).onItem().transformToUni(r -> complete(ctx, r.request()).onItem().transform(r::cite));
+        }
         ctx.model(request.model(), false);
         ctx.request(request);
         Holds holds = new Holds();
@@ -91,6 +98,11 @@ public class ChatPipeline {
      * {@code [DONE]} waits for the ledger entry.
      */
     public Multi<ChatChunk> stream(RequestContext ctx, ChatRequest request) {
+        if (RagAnswers.applies(request.model())) {
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            return rag.retrieve(ctx, request).onItem().transformToMulti(r -> stream(ctx, r.request())
+                    .onItem().transform(chunk -> first.getAndSet(false) ? r.cite(chunk) : chunk));
+        }
         ctx.model(request.model(), true);
         ctx.request(request);
         StreamUsage usage = new StreamUsage(request);

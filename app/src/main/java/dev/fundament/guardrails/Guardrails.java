@@ -178,6 +178,41 @@ public class Guardrails {
         return new Guarded(checked, narrowed, pseudonyms, out, holdBack, decisions, classification(found, foundCanaries));
     }
 
+    /**
+     * Personal data in a text outside any request: what company data goes through before it is
+     * indexed (a collection's {@code pii} policy).
+     *
+     * @param text     the text with each finding replaced by its placeholder ({@code [EMAIL]})
+     * @param found    how many findings per category
+     */
+    public record Redaction(String text, Map<String, Integer> found) {
+    }
+
+    /**
+     * Finds the given categories in a text and returns it redacted, with counts.
+     *
+     * @param detect    as in a policy: categories, {@code personal_data}, {@code canary:<name>}
+     * @param threshold findings below this confidence are ignored
+     */
+    public Redaction redact(String text, List<String> detect, double threshold) {
+        List<dev.fundament.guardrails.detect.Detector> chosen = detectors.forCategories(categories(detect), canaries(detect));
+        List<Finding> findings;
+        try {
+            findings = Findings.resolve(Scanner.scan(text, chosen));
+        } catch (Scanner.GuardrailFailure e) {
+            throw unavailable(e);
+        }
+        InputCheck.Replacements replacements = new InputCheck.Replacements(text);
+        Map<String, Integer> found = new java.util.TreeMap<>();
+        for (Finding f : findings) {
+            if (f.score() >= threshold) {
+                found.merge(f.category().wire(), 1, Integer::sum);
+                replacements.claim(f, "[" + f.category().placeholder() + "]");
+            }
+        }
+        return new Redaction(replacements.any() ? replacements.apply() : text, found);
+    }
+
     /** The data classification found: each category's name, {@code personal_data} for any personal one, {@code canary:} names. */
     static Set<String> classification(Set<Category> found, Set<String> canaries) {
         if (found.isEmpty() && canaries.isEmpty()) {

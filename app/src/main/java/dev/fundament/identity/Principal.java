@@ -11,7 +11,8 @@ import java.util.Set;
  * @param team          the team id, or {@code null} for organisation-wide principals
  * @param allowedModels models this principal may use; empty means every model its team may use
  * @param keyPrefix     the prefix of the key used, for logs and records; never the key
- * @param metadata      the key's metadata (app name, cost centre, use-case tag)
+ * @param metadata      the key's metadata (app name, cost centre, use-case tag); {@code groups} holds the
+ *                      caller's groups, comma-separated (from the SSO token's roles claim, or set on a key)
  */
 public record Principal(String subject, boolean service, String team, Set<Role> roles, Set<String> allowedModels,
                         String keyId, String keyPrefix, Map<String, String> metadata) {
@@ -23,6 +24,15 @@ public record Principal(String subject, boolean service, String team, Set<Role> 
         roles = Set.copyOf(roles);
         allowedModels = Set.copyOf(allowedModels);
         metadata = Map.copyOf(metadata);
+    }
+
+    /** @return the caller's groups, for access to company data ({@code group:<name>} readers) */
+    public java.util.List<String> groups() {
+        String groups = metadata.get("groups");
+        if (groups == null || groups.isBlank()) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(groups.split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList();
     }
 
     public boolean has(Role role) {

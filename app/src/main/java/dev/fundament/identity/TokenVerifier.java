@@ -69,7 +69,7 @@ final class TokenVerifier {
                         + "' claim naming the user (identity.sso.user_claim).");
             }
             Principal principal = new Principal(user, false, team(claims), roles(claims), Set.of(), null, null,
-                    Map.of("auth", "sso"));
+                    Map.of("auth", "sso", "groups", String.join(",", groups(claims))));
             return new Verified(principal, claims.getExpirationTime().getValueInMillis());
         } catch (MalformedClaimException e) {
             throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The SSO token has a malformed claim.");
@@ -91,6 +91,19 @@ final class TokenVerifier {
             }
         }
         return null;
+    }
+
+    /** The provider's groups or roles named by the roles claim, for group readers of company data. */
+    private List<String> groups(JwtClaims claims) {
+        Object value = path(claims.getClaimsMap(), sso.rolesClaim());
+        List<String> out = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            for (Object group : list) {
+                String g = String.valueOf(group);
+                out.add(g.startsWith("/") ? g.substring(1) : g);
+            }
+        }
+        return out;
     }
 
     private Set<Role> roles(JwtClaims claims) {

@@ -2,7 +2,6 @@ package dev.fundament.retrieval;
 
 import dev.fundament.identity.Principal;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,7 +17,7 @@ public final class Readers {
     }
 
     /** @return {@code public}, the caller's user and team, and each of its groups */
-    public static Set<String> of(Principal principal, List<String> groups) {
+    public static Set<String> of(Principal principal) {
         Set<String> out = new LinkedHashSet<>();
         out.add(PUBLIC);
         if (principal.subject() != null) {
@@ -27,7 +26,7 @@ public final class Readers {
         if (principal.team() != null) {
             out.add("team:" + principal.team());
         }
-        groups.forEach(g -> out.add("group:" + g));
+        principal.groups().forEach(g -> out.add("group:" + g));
         return out;
     }
 }

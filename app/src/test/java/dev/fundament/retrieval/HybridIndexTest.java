@@ -18,7 +18,7 @@ class HybridIndexTest {
     private HybridIndex index;
 
     private static Set<String> readers(String user, String team) {
-        return Readers.of(new Principal(user, false, team, Set.of(Role.USER), Set.of(), "k", "fk-x", Map.of()), List.of());
+        return Readers.of(new Principal(user, false, team, Set.of(Role.USER), Set.of(), "k", "fk-x", Map.of()));
     }
 
     @BeforeEach

@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Builds the in-process provider. The embedding model is loaded once per process (it is read-only and
+ * Builds the in-process provider: the embedding model and the extractive answerer
+ * ({@link ExtractiveChatProvider}). The embedding model is loaded once per process (it is read-only and
  * thread-safe), in the background, so the server starts listening at once and reports not-ready
  * until the model is there.
  */
@@ -28,6 +29,7 @@ public class LocalProviderFactory implements ProviderFactory {
     @Override
     public Provider create(String name, ProviderSpec spec, String apiKey, Vertx vertx) {
         LocalEmbeddingProvider embeddings = LocalEmbeddingProvider.shared();
+        ExtractiveChatProvider extractive = new ExtractiveChatProvider();
         return new Provider() {
             @Override
             public String name() {
@@ -36,7 +38,7 @@ public class LocalProviderFactory implements ProviderFactory {
 
             @Override
             public Optional<dev.fundament.providers.ChatProvider> chat() {
-                return Optional.empty();
+                return Optional.of(extractive);
             }
 
             @Override
@@ -46,7 +48,8 @@ public class LocalProviderFactory implements ProviderFactory {
 
             @Override
             public List<BuiltInModel> builtInModels() {
-                return List.of(new BuiltInModel(LocalEmbeddingProvider.MODEL, true, LocalEmbeddingProvider.DIMENSIONS));
+                return List.of(new BuiltInModel(LocalEmbeddingProvider.MODEL, true, LocalEmbeddingProvider.DIMENSIONS),
+                        new BuiltInModel(ExtractiveChatProvider.MODEL, false, 0));
             }
 
             @Override
