@@ -43,11 +43,11 @@ final class ExtractiveChatProvider implements ChatProvider {
 
     private static final Pattern PASSAGE = Pattern.compile("(?m)^\\[(\\d+)\\] ");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}-]*");
-    private static final Set<String> STOP = Set.of("the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "is", "are",
+    private static final Set<String> STOP = Set.copyOf(List.of("the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "is", "are",
             "was", "were", "be", "been", "what", "which", "who", "whom", "how", "when", "where", "why", "do", "does", "did",
             "i", "you", "we", "it", "its", "this", "that", "these", "those", "with", "by", "from", "at", "as", "can", "my",
             "our", "your", "much", "many", "there", "about", "me", "tell", "please", "der", "die", "das", "und", "oder",
-            "ist", "sind", "ein", "eine", "wie", "was", "wer", "wo", "mit", "von", "zu", "für", "auf", "im", "den", "dem");
+            "ist", "sind", "ein", "eine", "wie", "was", "wer", "wo", "mit", "von", "zu", "für", "auf", "im", "den", "dem"));
 
     private record Sentence(int passage, int order, String text, Set<String> words) {
     }

@@ -225,8 +225,9 @@ public final class Pipeline {
         }
     }
 
+    /** A document that failed for a passing reason: no version, so the next run reads it again. */
     private static StoredDocument withStatus(StoredDocument d, String status, String reason) {
-        return new StoredDocument(d.collection(), d.id(), d.source(), d.uri(), d.title(), d.version(), null, d.modifiedAt(),
+        return new StoredDocument(d.collection(), d.id(), d.source(), d.uri(), d.title(), null, null, d.modifiedAt(),
                 d.ingestedAt(), d.revision(), d.readers(), d.metadata(), status, reason, 0, d.pii());
     }
 
