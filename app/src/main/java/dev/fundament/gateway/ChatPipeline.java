@@ -224,7 +224,9 @@ public class ChatPipeline {
      */
     static Route plan(GatewayRuntime runtime, ModelAccess access, RequestContext ctx, ModelKind kind, String user) {
         Route route = runtime.routes().resolve(ctx.model(), kind);
-        access.check(ctx.principal(), route.name());
+        if (ctx.collection() == null) { // a rag/ request was checked for rag/<collection>; its answer model is the collection's
+            access.check(ctx.principal(), route.name());
+        }
         if (route.rollout() != Condition.ALWAYS && !route.rollout().matches(caller(ctx, user, Set.of()), route.name())) {
             throw new GatewayException(ErrorKind.PERMISSION_DENIED, "Model '" + route.name()
                     + "' is being rolled out and is not enabled for you yet. Use another model, or ask an admin to add you"

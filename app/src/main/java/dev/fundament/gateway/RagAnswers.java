@@ -29,7 +29,8 @@ import java.util.Map;
  * only passages the caller may read are used), writes them as numbered passages into a system
  * message, and hands the request to the collection's answer model; the pipeline then runs as for any
  * chat (guardrails see the passages too, so a residency rule keeps personal data from company
- * documents on-prem). The response carries {@code citations}: number, chunk and document id,
+ * documents on-prem). Team and key model allow-lists name {@code rag/<collection>}; the answer model
+ * behind it is the collection's choice, as a route's upstream models are the route's. The response carries {@code citations}: number, chunk and document id,
  * title, source URI and a snippet; on a stream, in the first chunk, so a client can show sources
  * while the answer arrives.
  */
@@ -43,10 +44,12 @@ public class RagAnswers {
             + "contain the answer, say that you could not find it in the documents.\n\nDocuments:\n";
 
     private final Collections collections;
+    private final dev.fundament.identity.ModelAccess access;
 
     @Inject
-    public RagAnswers(Collections collections) {
+    public RagAnswers(Collections collections, dev.fundament.identity.ModelAccess access) {
         this.collections = collections;
+        this.access = access;
     }
 
     static boolean applies(String model) {
@@ -75,12 +78,17 @@ public class RagAnswers {
     /** Searches the collection (on a worker thread: the question is embedded) and assembles the request. */
     Uni<Retrieved> retrieve(RequestContext ctx, ChatRequest request) {
         String name = request.model().substring(PREFIX.length());
-        return Uni.createFrom().item(() -> {
+        io.vertx.core.Context loop = io.vertx.core.Vertx.currentContext();
+        Uni<Retrieved> retrieved = Uni.createFrom().item(() -> {
             Collection c = collections.searchable(ctx.principal(), name);
+            access.check(ctx.principal(), request.model());
+            ctx.collection(name);
             String question = question(request);
             List<Hit> hits = collections.search(ctx.principal(), name, question, c.spec().passages(), Map.of());
             return new Retrieved(assemble(request, c.spec().answerModel(), hits), citations(hits));
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        // the rest of the request continues on its event loop, as every other request does
+        return loop == null ? retrieved : retrieved.emitOn(task -> loop.runOnContext(v -> task.run()));
     }
 
     private static String question(ChatRequest request) {

@@ -36,6 +36,7 @@ public final class RequestContext {
     private final long startNanos;
     private final Principal principal;
     private String model;
+    private String collection;
     private boolean stream;
     private Target target;
     private int attempts;
@@ -76,6 +77,15 @@ public final class RequestContext {
     }
 
     /** @return the public model name asked for, or {@code null} before the body was read */
+    /** @return the collection a {@code rag/} request answers from, or null */
+    public String collection() {
+        return collection;
+    }
+
+    void collection(String name) {
+        this.collection = name;
+    }
+
     public String model() {
         return model;
     }

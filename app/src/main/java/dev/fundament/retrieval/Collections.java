@@ -175,6 +175,12 @@ public class Collections {
      */
     public List<Pushed> push(Principal principal, String name, String source, List<SourceDocument> documents) {
         Collection c = manageable(principal, name);
+        boolean pushSource = c.spec().sources().stream()
+                .anyMatch(s -> s.name().equals(source) && s.type() == dev.fundament.config.SourceSpec.SourceType.PUSH);
+        if (!source.equals("api") && !pushSource) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "Collection '" + name + "' has no push source '" + source
+                    + "'; leave 'source' out (documents go to source 'api') or name one of its push sources.", "source");
+        }
         SourceRun run = new SourceRun(pipelines.get(c.name()), store, source, Set.of(), () -> false, clock);
         for (SourceDocument d : documents) {
             run.upsert(d);

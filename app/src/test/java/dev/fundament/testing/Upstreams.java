@@ -40,6 +40,23 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     private static HttpServer echo;
     /** The key set the test identity provider publishes; tests swap it to rotate keys. */
     public static final java.util.concurrent.atomic.AtomicReference<String> JWKS = new java.util.concurrent.atomic.AtomicReference<>();
+    /** The folder the {@code manuals} collection reads: two manuals and a corrupt PDF. */
+    public static final Path MANUALS = manuals();
+
+    private static Path manuals() {
+        try {
+            Path dir = Files.createTempDirectory("fundament-manuals");
+            Files.writeString(dir.resolve("press-brake.md"), "# NW-720 Press Brake\n\n## Crowning\n\nAutomatic crowning keeps"
+                    + " bending angles within 0.3 degrees over the full length.\n");
+            Files.writeString(dir.resolve("laser.md"), "# NW-500 Laser\n\n## Gas\n\nStainless steel is cut with nitrogen at"
+                    + " 18 bar.\n");
+            Files.writeString(dir.resolve("scan.pdf"), "%PDF-1.7 damaged in transfer");
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static final String ISSUER = "https://login.fundament.test/realms/company";
     /** What the recording upstream last received: method, URI and headers. */
     public static volatile io.vertx.core.MultiMap recordedHeaders;
@@ -110,7 +127,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   teams:
                     sales: {}
                     hr:
-                      allowed_models: [gpt-sim, embed-sim]
+                      allowed_models: [gpt-sim, embed-sim, rag/handbook]
                     limited: {}
                     frugal: {}
                     marketing: {}
@@ -393,8 +410,27 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                         model: first-choice
                       - provider: sim
                         model: second-choice
+                collections:
+                  handbook:
+                    description: The company handbook, pushed by the intranet
+                    owner: hr
+                    readers: [public]
+                    sources:
+                      - {name: intranet, type: push}
+                  hr-files:
+                    owner: hr
+                    readers: [team:hr]
+                    pii: {action: redact}
+                  manuals:
+                    owner: design
+                    readers: [public]
+                    passages: 3
+                    sources:
+                      - {name: share, type: folder, path: "@MANUALS@", interval: 1h}
+                      - {name: nas, type: folder, path: "@MANUALS@/not-mounted", interval: 1h}
                 """.formatted(jwksServer.actualPort(), url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
-                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort(), echo.actualPort(), url(flaky), url(killable));
+                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort(), echo.actualPort(), url(flaky), url(killable))
+                .replace("@MANUALS@", MANUALS.toString());
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");
             Files.writeString(file, yaml);
