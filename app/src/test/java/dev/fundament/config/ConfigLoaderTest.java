@@ -62,7 +62,7 @@ class ConfigLoaderTest {
     void unknownTopLevelKeyAndBadEnum() {
         assertThatThrownBy(() -> ConfigLoader.loadYaml("routes: {}\nproviders:\n  x:\n    type: openia\n", "t", ENV))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::toString)
-                        .containsExactlyInAnyOrder("routes: unknown key; allowed here: server, storage, identity, limits, budgets, pricing, roi, guardrails, audit, providers, models",
+                        .containsExactlyInAnyOrder("routes: unknown key; allowed here: server, storage, identity, limits, budgets, pricing, roi, guardrails, audit, providers, models, collections",
                                 "providers.x.type: unknown value 'openia'; expected one of: openai, azure-openai, anthropic, vllm, ollama, lmstudio, local"));
     }
 
