@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * A ranked chunk.
  *
- * @param score      its fusion score
+ * @param score      its fused score, 0 to 1: the weighted mean of its min-max normalised text and vector
+ *                   scores among the candidates (see {@link HybridIndex})
  * @param textRank   its rank by BM25 (1 is best), 0 when the text search did not find it
  * @param vectorRank its rank by vector similarity, 0 when the vector search did not find it
  * @param metadata   the chunk's metadata ({@link Chunk#metadata()})

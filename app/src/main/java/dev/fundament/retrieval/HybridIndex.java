@@ -42,13 +42,24 @@ import org.apache.lucene.util.BytesRef;
 /**
  * Chunks of company documents in one Lucene index: the text for BM25 (analysed twice, English and
  * German, since company documents mix both), the embedding for approximate nearest-neighbour search
- * (HNSW), and the readers for access control. A search runs both and fuses them by reciprocal rank
- * ({@code 1 / (60 + rank)} summed), which needs no score calibration between the two.
+ * (HNSW), and the readers for access control.
+ *
+ * <p>A search runs both and fuses them by score: each search's candidates get their scores
+ * min-max normalised to [0, 1] (the best candidate 1, the weakest 0), and a chunk's score is the mean
+ * of its two normalised scores, a chunk missing from one search's candidates counting 0 there. The
+ * normalisation puts BM25 scores (unbounded, and on another scale for every query) and cosine
+ * similarities (which crowd in a narrow band) on one scale per query; the equal weights are the
+ * neutral choice, not one fitted to a test set. Reciprocal-rank fusion, used before, needs no
+ * normalisation but keeps only the ranks: a chunk far ahead in one search and one barely ahead count
+ * the same. Keeping the margins measured better on BEIR SciFact, on its dev and its train queries
+ * alike (docs/retrieval.md, ADR 0010), in line with Bruch et al., "An Analysis of Fusion Functions for
+ * Hybrid Retrieval" (ACM TOIS, 2023). A search with only text or only a vector ranks by that search's
+ * normalised score.
  *
  * <p>Access control is part of every query, as a filter on the chunk's readers, for the text search
  * and inside the vector search alike: a chunk the caller may not read is never scored, so it cannot
  * show up as a result, a snippet, a citation or in a count, and cannot push readable chunks out of
- * the candidates either.
+ * the candidates (or shift the normalisation) either.
  *
  * <p>Thread-safe: writes go through one {@link IndexWriter}; searches use the latest refreshed view.
  */
@@ -56,8 +67,8 @@ public final class HybridIndex implements AutoCloseable {
 
     /** How many candidates each of the two searches contributes before fusion. */
     static final int CANDIDATES = 100;
-    /** The reciprocal-rank fusion constant. */
-    static final int RRF_K = 60;
+    /** The text search's share of a fused score; the vector search has the rest. Equal: neither is preferred. */
+    static final double TEXT_WEIGHT = 0.5;
 
     private static final String ID = "id";
     private static final String DOCUMENT = "document";
@@ -249,22 +260,17 @@ public final class HybridIndex implements AutoCloseable {
         IndexSearcher searcher = null;
         try {
             searcher = searchers.acquire();
-            Map<Integer, int[]> ranks = new HashMap<>(); // doc -> {textRank, vectorRank}
             Query text = text(query, allowed);
-            if (text != null) {
-                rank(searcher.search(text, CANDIDATES).scoreDocs, ranks, 0);
-            }
-            if (vector != null) {
-                rank(searcher.search(new KnnFloatVectorQuery(VECTOR, vector, CANDIDATES, allowed), CANDIDATES).scoreDocs, ranks, 1);
-            }
-            List<Map.Entry<Integer, int[]>> fused = new ArrayList<>(ranks.entrySet());
-            fused.sort((a, b) -> Double.compare(fusion(b.getValue()), fusion(a.getValue())));
+            ScoreDoc[] byText = text == null ? null : searcher.search(text, CANDIDATES).scoreDocs;
+            ScoreDoc[] byVector = vector == null ? null
+                    : searcher.search(new KnnFloatVectorQuery(VECTOR, vector, CANDIDATES, allowed), CANDIDATES).scoreDocs;
+            List<Candidate> fused = fuse(byText, byVector);
             StoredFields stored = searcher.storedFields();
             List<Hit> hits = new ArrayList<>(Math.min(limit, fused.size()));
-            for (Map.Entry<Integer, int[]> e : fused.subList(0, Math.min(limit, fused.size()))) {
-                Document d = stored.document(e.getKey());
+            for (Candidate c : fused.subList(0, Math.min(limit, fused.size()))) {
+                Document d = stored.document(c.doc);
                 hits.add(new Hit(d.get(ID), d.get(DOCUMENT).substring(d.get(DOCUMENT).indexOf('\u0000') + 1), d.get(TITLE),
-                        d.get(TEXT), fusion(e.getValue()), e.getValue()[0], e.getValue()[1], metadata(d.get(METADATA))));
+                        d.get(TEXT), c.score, c.textRank, c.vectorRank, metadata(d.get(METADATA))));
             }
             return hits;
         } catch (IOException e) {
@@ -280,20 +286,56 @@ public final class HybridIndex implements AutoCloseable {
         }
     }
 
-    private static void rank(ScoreDoc[] docs, Map<Integer, int[]> ranks, int which) {
-        for (int i = 0; i < docs.length; i++) {
-            ranks.computeIfAbsent(docs[i].doc, k -> new int[2])[which] = i + 1;
+    /** A Lucene document among the candidates, with its fused score and its rank in each search (0 when absent). */
+    static final class Candidate {
+        final int doc;
+        double score;
+        int textRank;
+        int vectorRank;
+
+        Candidate(int doc) {
+            this.doc = doc;
         }
     }
 
-    static double fusion(int[] ranks) {
-        double score = 0;
-        for (int rank : ranks) {
-            if (rank > 0) {
-                score += 1.0 / (RRF_K + rank);
+    /**
+     * Fuses the two searches' candidates (either may be null: that search did not run) by the weighted
+     * sum of their min-max normalised scores; best first, ties by document order.
+     */
+    static List<Candidate> fuse(ScoreDoc[] byText, ScoreDoc[] byVector) {
+        double textWeight = byVector == null ? 1 : byText == null ? 0 : TEXT_WEIGHT;
+        Map<Integer, Candidate> candidates = new HashMap<>();
+        add(byText, textWeight, candidates, true);
+        add(byVector, 1 - textWeight, candidates, false);
+        List<Candidate> fused = new ArrayList<>(candidates.values());
+        fused.sort((a, b) -> a.score != b.score ? Double.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+        return fused;
+    }
+
+    private static void add(ScoreDoc[] docs, double weight, Map<Integer, Candidate> candidates, boolean text) {
+        if (docs == null || docs.length == 0) {
+            return;
+        }
+        float best = Float.NEGATIVE_INFINITY;
+        float worst = Float.POSITIVE_INFINITY;
+        for (ScoreDoc d : docs) {
+            best = Math.max(best, d.score);
+            worst = Math.min(worst, d.score);
+        }
+        for (int i = 0; i < docs.length; i++) {
+            Candidate c = candidates.computeIfAbsent(docs[i].doc, Candidate::new);
+            c.score += weight * normalised(docs[i].score, worst, best);
+            if (text) {
+                c.textRank = i + 1;
+            } else {
+                c.vectorRank = i + 1;
             }
         }
-        return score;
+    }
+
+    /** {@code score} scaled so that the weakest candidate is 0 and the best 1; 1 when all score the same. */
+    static double normalised(float score, float worst, float best) {
+        return best > worst ? ((double) score - worst) / ((double) best - worst) : 1;
     }
 
     /** The collection, only chunks with one of the caller's reader entries, and the metadata filters. */

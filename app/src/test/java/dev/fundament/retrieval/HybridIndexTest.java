@@ -1,18 +1,20 @@
 package dev.fundament.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.fundament.identity.Principal;
 import dev.fundament.identity.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Hybrid search over public, team-only and HR-only chunks: fusion, deletion, and access control in every query. */
+/** Hybrid search over public, team-only and HR-only chunks: fusion by score, deletion, and access control in every query. */
 class HybridIndexTest {
 
     private HybridIndex index;
@@ -44,19 +46,41 @@ class HybridIndexTest {
     }
 
     @Test
-    void bothSearchesAreFusedByRank() {
+    void bothSearchesAreFusedByScore() {
         List<Hit> hits = index.search("company", "hydraulic press price", new float[] {1, 0, 0, 0}, readers("ann", "hr"), 10);
-        assertThat(hits).extracting(Hit::id).startsWith("prices#1").contains("salaries#1");
+        assertThat(hits).extracting(Hit::id).containsExactly("prices#1", "salaries#1");
         Hit best = hits.getFirst();
         assertThat(best.textRank()).isEqualTo(1);
         assertThat(best.vectorRank()).isEqualTo(1);
-        assertThat(best.score()).isEqualTo(2.0 / 61);
+        assertThat(best.score()).as("best of the candidates in both searches").isEqualTo(1.0);
+        assertThat(hits.get(1).score()).as("weakest of the candidates in both searches").isZero();
         assertThat(best.title()).isEqualTo("Price list 2026");
         assertThat(best.document()).isEqualTo("prices");
 
         List<Hit> vectorOnly = index.search("company", "", new float[] {0, 1, 0, 0}, readers("sam", "support"), 1);
         assertThat(vectorOnly).extracting(Hit::id).containsExactly("tickets#1");
         assertThat(vectorOnly.getFirst().textRank()).isZero();
+        assertThat(vectorOnly.getFirst().score()).as("one search alone: its normalised score").isEqualTo(1.0);
+    }
+
+    @Test
+    void aClearLeadInOneSearchOutweighsANarrowLeadInTheOther() {
+        // Document 1 is far ahead by text and barely behind by vector; document 2 the other way round.
+        // By rank the two would tie; by normalised score document 1 wins.
+        ScoreDoc[] byText = {new ScoreDoc(1, 10f), new ScoreDoc(2, 2f), new ScoreDoc(3, 1f)};
+        ScoreDoc[] byVector = {new ScoreDoc(2, 0.95f), new ScoreDoc(1, 0.94f), new ScoreDoc(4, 0.10f)};
+        List<HybridIndex.Candidate> fused = HybridIndex.fuse(byText, byVector);
+        assertThat(fused).extracting(c -> c.doc).containsExactly(1, 2, 3, 4);
+        assertThat(fused.get(0).score).isCloseTo(0.5 + 0.5 * 0.84 / 0.85, within(1e-6));
+        assertThat(fused.get(1).score).isCloseTo(0.5 / 9 + 0.5, within(1e-6));
+        assertThat(fused.get(2).score).as("weakest by text, not found by vector").isZero();
+        assertThat(fused.get(0).textRank).isEqualTo(1);
+        assertThat(fused.get(0).vectorRank).isEqualTo(2);
+        assertThat(fused.get(2).vectorRank).as("not among the vector candidates").isZero();
+
+        assertThat(HybridIndex.fuse(new ScoreDoc[] {new ScoreDoc(7, 3f)}, null)).singleElement()
+                .satisfies(c -> assertThat(c.score).as("a lone candidate").isEqualTo(1.0));
+        assertThat(HybridIndex.fuse(null, null)).isEmpty();
     }
 
     @Test

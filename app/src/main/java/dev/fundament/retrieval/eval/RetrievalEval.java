@@ -124,7 +124,7 @@ public final class RetrievalEval {
             out.println("| search | nDCG@10 | Recall@100 |");
             out.println("|---|---:|---:|");
             String[] names = {"text (BM25, analysis " + String.join(" + ", languages) + ")", "vector (bge-small-en-v1.5, quantised)",
-                    "hybrid (reciprocal-rank fusion)"};
+                    "hybrid (score fusion, min-max normalised, equal weights)"};
             for (int i = 0; i < 3; i++) {
                 out.printf("| %s | %.3f | %.3f |%n", names[i], sums[i][0] / n, sums[i][1] / n);
             }
