@@ -109,8 +109,14 @@ public class RagAnswers {
         }
         for (int i = 0; i < hits.size(); i++) {
             Hit h = hits.get(i);
-            system.append('[').append(i + 1).append("] ").append(h.title() == null ? h.document() : h.title()).append('\n')
-                    .append(h.text()).append("\n\n");
+            String title = h.title() == null ? h.document() : h.title();
+            String text = h.text();
+            String heading = h.metadata().get("heading");
+            if (heading != null && text.startsWith(heading + "\n")) { // the heading path joins the title line
+                text = text.substring(heading.length() + 1);
+                title = heading.startsWith(title) ? heading : title + " — " + heading;
+            }
+            system.append('[').append(i + 1).append("] ").append(title).append('\n').append(text).append("\n\n");
         }
         List<Message> messages = new ArrayList<>();
         messages.add(Message.text(Role.SYSTEM, system.toString()));

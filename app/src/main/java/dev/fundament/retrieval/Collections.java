@@ -162,7 +162,7 @@ public class Collections {
     public List<Hit> search(Principal principal, String name, String query, int limit, Map<String, String> filters) {
         Collection c = searchable(principal, name);
         float[] vector = embedder.embed(c.spec().embeddingModel(), List.of(c.spec().queryPrefix() + query)).get(0);
-        return index.search(c.name(), query, vector, Readers.of(principal), filters, limit);
+        return index.search(c.name(), query, vector, Readers.of(principal), filters, c.spec().languages(), limit);
     }
 
     /** What a push stored. */

@@ -98,11 +98,7 @@ public final class HybridIndex implements AutoCloseable {
     public HybridIndex(Directory directory, List<String> languages) {
         this.analyzer = new PerFieldAnalyzerWrapper(new StandardAnalyzer(),
                 Map.of(TEXT_EN, new EnglishAnalyzer(), TEXT_DE, new GermanAnalyzer()));
-        this.textFields = languages.stream().map(l -> switch (l) {
-            case "en" -> TEXT_EN;
-            case "de" -> TEXT_DE;
-            default -> throw new IllegalArgumentException("no analysis for language '" + l + "'; use en or de");
-        }).toList();
+        this.textFields = fields(languages);
         try {
             this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer));
             this.searchers = new SearcherManager(writer, null);
@@ -256,11 +252,23 @@ public final class HybridIndex implements AutoCloseable {
      */
     public List<Hit> search(String collection, String query, float[] vector, Set<String> readers, Map<String, String> filters,
                             int limit) {
+        return search(collection, query, vector, readers, filters, null, limit);
+    }
+
+    /**
+     * @param languages the analyses the text search uses ({@code en}, {@code de}), a subset of the
+     *                  index's; null for all of them. An English collection searched with English
+     *                  analysis only ranks as an English-only index would: each field has its own statistics.
+     * @see #search(String, String, float[], Set, Map, int)
+     */
+    public List<Hit> search(String collection, String query, float[] vector, Set<String> readers, Map<String, String> filters,
+                            List<String> languages, int limit) {
         Query allowed = allowed(collection, readers, filters);
+        List<String> fields = languages == null ? textFields : fields(languages).stream().filter(textFields::contains).toList();
         IndexSearcher searcher = null;
         try {
             searcher = searchers.acquire();
-            Query text = text(query, allowed);
+            Query text = text(query, allowed, fields.isEmpty() ? textFields : fields);
             ScoreDoc[] byText = text == null ? null : searcher.search(text, CANDIDATES).scoreDocs;
             ScoreDoc[] byVector = vector == null ? null
                     : searcher.search(new KnnFloatVectorQuery(VECTOR, vector, CANDIDATES, allowed), CANDIDATES).scoreDocs;
@@ -360,14 +368,22 @@ public final class HybridIndex implements AutoCloseable {
         }
     }
 
+    private static List<String> fields(List<String> languages) {
+        return languages.stream().map(l -> switch (l) {
+            case "en" -> TEXT_EN;
+            case "de" -> TEXT_DE;
+            default -> throw new IllegalArgumentException("no analysis for language '" + l + "'; use en or de");
+        }).toList();
+    }
+
     /** BM25 over both analyses of the text, within what the caller may read; null for a blank query. */
-    private Query text(String query, Query allowed) {
+    private Query text(String query, Query allowed, List<String> fields) {
         if (query == null || query.isBlank()) {
             return null;
         }
         BooleanQuery.Builder words = new BooleanQuery.Builder();
         Set<String> seen = new LinkedHashSet<>();
-        for (String field : textFields) {
+        for (String field : fields) {
             for (String term : terms(field, query)) {
                 if (seen.add(field + ':' + term)) {
                     words.add(new TermQuery(new Term(field, term)), Occur.SHOULD);

@@ -136,4 +136,14 @@ class HybridIndexTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HybridIndex(new ByteBuffersDirectory(), List.of("fr")))
                 .hasMessageContaining("no analysis for language 'fr'");
     }
+
+    @Test
+    void aSearchCanUseOneOfTheIndexsAnalysesAsACollectionsLanguagesSay() {
+        index.put(List.of(new Chunk("t#1", "t", "company", "Ticket", "Die Presse verliert Öl an der Dichtung.",
+                new float[] {0, 1, 0, 0}, Set.of(Readers.PUBLIC))));
+        Set<String> anyone = Set.of(Readers.PUBLIC);
+        assertThat(index.search("company", "Dichtungen", null, anyone, Map.of(), null, 10)).as("German analysis stems").hasSize(1);
+        assertThat(index.search("company", "Dichtungen", null, anyone, Map.of(), List.of("en"), 10)).as("English only").isEmpty();
+        assertThat(index.search("company", "Dichtungen", null, anyone, Map.of(), List.of("de"), 10)).hasSize(1);
+    }
 }
