@@ -46,7 +46,7 @@ public class FundamentMain implements QuarkusApplication {
                     ? dev.fundament.guardrails.eval.InjectionTrainer.run(List.of(args).subList(2, args.length), System.out, System.err)
                     : usage("Usage: fundament eval guardrails --data DIR | fundament eval train-injection --data DIR --out FILE"
                             + " | fundament eval retrieval --beir DIR [--split dev]"));
-            case "keys", "limits", "budgets", "usage", "audit" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
+            case "keys", "limits", "budgets", "usage", "audit", "collections" -> System.exit(dev.fundament.cli.AdminCli.run(List.of(args), System.getenv(),
                     System.out, System.err));
             case "help", "--help", "-h" -> System.out.println(help());
             default -> {

@@ -57,12 +57,13 @@ public final class AdminCli {
     }
 
     private int dispatch(Args a) {
-        String group = a.word(0, "a command: keys, limits, budgets, usage or audit");
+        String group = a.word(0, "a command: keys, limits, budgets, usage, audit or collections");
         return switch (group) {
             case "keys" -> keys(a);
             case "limits" -> limits(a);
             case "usage" -> usage(a);
             case "audit" -> audit(a);
+            case "collections" -> new CollectionsCli(this, out).run(a);
             case "budgets" -> call(a, "GET", "/admin/v1/budgets", null, r -> {
                 out.println("Budgets, in " + r.path("currency").asText());
                 table(r.path("data"), List.of("scope", "subject", "period", "limit", "spent", "remaining", "used_percent",
@@ -200,11 +201,11 @@ public final class AdminCli {
         });
     }
 
-    private interface Printer {
+    interface Printer {
         void print(JsonNode answer);
     }
 
-    private int call(Args a, String method, String target, JsonNode body, Printer printer) {
+    int call(Args a, String method, String target, JsonNode body, Printer printer) {
         return send(a, method, target, body, text -> {
             JsonNode answer;
             try {
@@ -278,7 +279,7 @@ public final class AdminCli {
         out.println("It is shown this once; store it now.");
     }
 
-    private void printObject(JsonNode o) {
+    void printObject(JsonNode o) {
         o.fields().forEachRemaining(e -> {
             if (!e.getKey().equals("object")) {
                 out.printf("%-20s %s%n", e.getKey(), cell(e.getValue()));
@@ -286,7 +287,7 @@ public final class AdminCli {
         });
     }
 
-    private void table(JsonNode rows, List<String> columns) {
+    void table(JsonNode rows, List<String> columns) {
         List<String[]> lines = new ArrayList<>();
         lines.add(columns.stream().map(c -> c.toUpperCase().replace('_', ' ')).toArray(String[]::new));
         for (JsonNode row : rows) {
@@ -334,7 +335,7 @@ public final class AdminCli {
         return value == null ? "" : "?" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static String path(String segment) {
+    static String path(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -354,7 +355,10 @@ public final class AdminCli {
                   fundament budgets      (each budget's spend this day or month)
                   fundament audit verify   (exit 2 when damaged)  |  audit export [--from D] [--to D] > trail.jsonl
                   fundament audit subject USER   (data-subject access)  |  audit erase USER   (crypto-shredding)
-                  fundament audit processing   (records of processing, GDPR Art. 30, from the configuration)""";
+                  fundament audit processing   (records of processing, GDPR Art. 30, from the configuration)
+                  fundament collections list  |  collections status NAME  |  collections sync NAME
+                  fundament collections failed NAME   (documents that could not be indexed, with reasons)
+                  fundament collections search NAME "question" [--top N]""";
     }
 
     /** Words and {@code --options} of a command line; options may repeat. */

@@ -112,4 +112,24 @@ class AdminCliTest {
         Run down = cli(Map.of("FUNDAMENT_KEY", Upstreams.ADMIN_KEY), "keys", "list", "--url", "http://127.0.0.1:1");
         assertThat(down.code()).isEqualTo(AdminCli.UNAVAILABLE);
     }
+
+    @Test
+    void collectionsShowTheirSourcesTheirFailedDocumentsAndSearch() {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        Run status = admin("collections", "status", "manuals");
+        while (!status.out().contains("2 documents, 1 failed")) {
+            assertThat(System.nanoTime()).as(status.out() + status.err()).isLessThan(deadline);
+            status = admin("collections", "status", "manuals");
+        }
+        assertThat(status.code()).isZero();
+        assertThat(status.out()).contains("share").contains("nas").contains("failing").contains("not-mounted");
+        Run failed = admin("collections", "failed", "manuals");
+        assertThat(failed.out()).contains("share:scan.pdf").contains("scan.pdf");
+        Run found = admin("collections", "search", "manuals", "nitrogen for stainless steel", "--top", "1");
+        assertThat(found.code()).as(found.err()).isZero();
+        assertThat(found.out()).startsWith("1. NW-500 Laser").contains("share:laser.md");
+        Run unknown = admin("collections", "status", "nope");
+        assertThat(unknown.code()).isEqualTo(AdminCli.REFUSED);
+        assertThat(unknown.err()).contains("does not exist");
+    }
 }
