@@ -69,6 +69,8 @@ final class ConfigValidator {
         for (int i = 0; i < c.readers().size(); i++) {
             reader(path + ".readers[" + i + "]", c.readers().get(i));
         }
+        modelName(spec, path + ".embedding_model", c.embeddingModel());
+        modelName(spec, path + ".answer_model", c.answerModel());
         if (c.passages() < 1 || c.passages() > 50) {
             problem(path + ".passages", "must be from 1 to 50, was " + c.passages());
         }
@@ -95,6 +97,16 @@ final class ConfigValidator {
             if (s != null) {
                 source(path + ".sources[" + i + "]", s, names);
             }
+        }
+    }
+
+    /** A public model name or {@code <provider>/<model>} of a configured provider (local is always there). */
+    private void modelName(FundamentSpec spec, String path, String model) {
+        int slash = model.indexOf('/');
+        String provider = slash > 0 ? model.substring(0, slash) : null;
+        if (!spec.models().containsKey(model) && !"local".equals(provider)
+                && (provider == null || !spec.providers().containsKey(provider))) {
+            problem(path, "unknown model '" + model + "'; name a model of the models section or <provider>/<model>");
         }
     }
 

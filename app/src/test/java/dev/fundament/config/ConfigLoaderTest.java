@@ -238,4 +238,31 @@ class ConfigLoaderTest {
         assertThat(spec.providers().get("a").healthCheck().path()).isEqualTo("/models");
         assertThat(spec.providers().get("a").healthCheck().interval()).hasSeconds(10);
     }
+
+    @Test
+    void collectionProblemsAreReportedByPath() {
+        String yaml = """
+                collections:
+                  crm:
+                    owner: sales
+                    readers: [everyone]
+                    answer_model: gpt-9
+                    chunking: {max_tokens: 10}
+                    sources:
+                      - {name: db, type: jdbc, table: accounts}
+                      - {name: db, type: folder}
+                      - {name: cdc, type: postgres_cdc, url: "jdbc:mysql://erp/erp", text_fields: [name]}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.loadYaml(yaml, "c.yaml", ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::toString)
+                        .contains("collections.crm.readers[0]: a reader is 'public', 'team:<id>', 'group:<name>' or 'user:<id>', was 'everyone'",
+                                "collections.crm.answer_model: unknown model 'gpt-9'; name a model of the models section or <provider>/<model>",
+                                "collections.crm.chunking.max_tokens: must be from 32 to 2048, was 10",
+                                "collections.crm.sources[0].url: a JDBC URL such as jdbc:postgresql://erp:5432/erp is required",
+                                "collections.crm.sources[0].text_fields: name the columns whose text is indexed",
+                                "collections.crm.sources[1].name: duplicate source name 'db'",
+                                "collections.crm.sources[1].path: required for a folder source",
+                                "collections.crm.sources[2].url: change data capture reads PostgreSQL; expected jdbc:postgresql://..., was jdbc:mysql://erp/erp",
+                                "collections.crm.sources[2].tables: list the tables to follow, as schema.table"));
+    }
 }
