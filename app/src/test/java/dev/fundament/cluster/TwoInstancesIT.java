@@ -81,10 +81,24 @@ class TwoInstancesIT {
                 models:
                   chat:
                     provider: sim
-                """.formatted(database, signingKey(), redis, LIMIT, upstream.port()));
+                collections:
+                  shared:
+                    owner: default
+                    readers: [public]
+                    sources:
+                      - {name: intranet, type: push}
+                      - {name: share, type: folder, path: "%s", interval: 1h}
+                """.formatted(database, signingKey(), redis, LIMIT, upstream.port(), share(dir)));
         Map<String, String> env = Map.of("FUNDAMENT_BOOTSTRAP_KEY", ADMIN);
         first = Instance.start(config, dir.resolve("a"), freePort(), env);
         second = Instance.start(config, dir.resolve("b"), freePort(), env);
+    }
+
+    private static Path share(Path dir) throws Exception {
+        Path share = Files.createDirectories(dir.resolve("share"));
+        Files.writeString(share.resolve("maintenance.md"), "# Maintenance\n\nThe spindle cooling circuit is checked every"
+                + " 2,000 operating hours.\n");
+        return share;
     }
 
     @AfterAll
@@ -166,6 +180,37 @@ class TwoInstancesIT {
         assertThat(report.statusCode()).isEqualTo(200);
         assertThat(report.body()).contains("\"ok\":true");
         assertThat(report.body().split("\"instance\":", -1)).as("two chains").hasSize(3);
+    }
+
+    /**
+     * Both instances keep their own Lucene index and follow the shared database's change log: a
+     * document pushed to one is found on the other within seconds, a deletion on the other leaves
+     * both, and the folder source (run by whichever instance holds its lease) is searchable on both.
+     */
+    @Test
+    void companyDataWrittenThroughOneInstanceIsSearchableOnBoth() throws Exception {
+        HttpResponse<String> pushed = first.post("/v1/collections/shared/documents", ADMIN, "{\"source\": \"intranet\","
+                + " \"documents\": [{\"id\": \"canteen\", \"text\": \"The canteen serves lunch from 11:30 to 14:00.\"}]}");
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+        String query = "{\"query\": \"When does the canteen serve lunch?\", \"top_k\": 5}";
+        awaitBody(second, query, body -> body.contains("intranet:canteen"), "the push reaches the other instance");
+        awaitBody(second, "{\"query\": \"spindle cooling circuit\", \"top_k\": 5}", body -> body.contains("share:maintenance.md"),
+                "the folder source on the second instance");
+        awaitBody(first, "{\"query\": \"spindle cooling circuit\", \"top_k\": 5}", body -> body.contains("share:maintenance.md"),
+                "the folder source on the first instance");
+
+        assertThat(second.delete("/v1/collections/shared/documents/intranet:canteen", ADMIN).statusCode()).isEqualTo(200);
+        awaitBody(first, query, body -> !body.contains("intranet:canteen"), "the deletion reaches the first instance");
+    }
+
+    private static void awaitBody(Instance instance, String query, java.util.function.Predicate<String> condition, String what)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        HttpResponse<String> r = instance.post("/v1/collections/shared/search", ADMIN, query);
+        while (r.statusCode() != 200 || !condition.test(r.body())) {
+            assertThat(System.nanoTime()).as(what + ": " + r.body()).isLessThan(deadline);
+            r = instance.post("/v1/collections/shared/search", ADMIN, query);
+        }
     }
 
     static int freePort() throws Exception {
