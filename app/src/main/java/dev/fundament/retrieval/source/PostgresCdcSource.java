@@ -152,9 +152,16 @@ final class PostgresCdcSource implements Source {
                         committer.markBatchFinished();
                     })
                     .build();
-            Thread thread = Thread.ofPlatform().name("cdc-" + slotName).daemon().start(engine);
+            Thread thread = Thread.ofPlatform().name("cdc-" + slotName).daemon().start(() -> {
+                try {
+                    engine.run();
+                } catch (RuntimeException e) {
+                    ended.completeExceptionally(failure("the engine did not run", e));
+                }
+            });
+            boolean asked = false;
             try {
-                while (!context.stopping() && !ended.isDone()) {
+                while (!(asked = context.stopping()) && !ended.isDone()) {
                     try {
                         ended.get(250, TimeUnit.MILLISECONDS);
                     } catch (TimeoutException | ExecutionException e) {
@@ -162,28 +169,42 @@ final class PostgresCdcSource implements Source {
                     }
                 }
             } finally {
-                stop(engine);
+                stop(engine, ended);
                 thread.join(STOP_TIMEOUT);
             }
-            if (ended.isCompletedExceptionally()) {
-                try {
-                    ended.get();
-                } catch (ExecutionException e) {
-                    throw (IOException) e.getCause();
-                }
+            if (asked) {
+                return;
             }
-            if (!context.stopping()) {
-                throw new IOException("change capture from " + location + " (slot " + slotName + ") stopped by itself");
+            try {
+                ended.get();
+            } catch (ExecutionException e) {
+                throw (IOException) e.getCause();
             }
+            throw new IOException("change capture from " + location + " (slot " + slotName + ") stopped by itself");
         }
     }
 
-    /** Stops the engine, which commits the offsets of the changes already reported; one that failed has stopped. */
-    private static void stop(DebeziumEngine<?> engine) throws IOException {
-        try {
-            engine.close();
-        } catch (IllegalStateException alreadyStopped) {
-            // the engine ended by itself; the completion callback said why
+    /**
+     * Stops the engine, which commits the offsets of the changes already reported. The engine refuses
+     * while its task is starting (connecting, creating the slot), so that is retried until the task
+     * runs; it also refuses once it is stopping or stopped, which ends the completion future.
+     */
+    private static void stop(DebeziumEngine<?> engine, CompletableFuture<Void> ended) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (IllegalStateException notNow) {
+                if (ended.isDone() || System.nanoTime() > deadline) {
+                    return;
+                }
+                try {
+                    ended.get(100, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // still starting, or ended: the loop decides
+                }
+            }
         }
     }
 
@@ -195,10 +216,15 @@ final class PostgresCdcSource implements Source {
             }
         }
         String text = reason.toString();
-        if (password != null && !password.isEmpty()) {
+        boolean leaks = password != null && !password.isEmpty() && text.contains(password);
+        if (leaks) {
             text = text.replace(password, "****");
         }
-        return new IOException("change capture from " + location + " (slot " + slotName + "): " + text);
+        IOException failure = new IOException("change capture from " + location + " (slot " + slotName + "): " + text);
+        if (!leaks && error != null) {
+            failure.initCause(error);
+        }
+        return failure;
     }
 
     private Properties properties(String binding) {

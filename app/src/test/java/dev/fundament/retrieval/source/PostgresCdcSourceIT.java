@@ -139,6 +139,19 @@ class PostgresCdcSourceIT {
         assertThat(second.upserts().get("1").content()).isEqualTo(new Content.Text("note: twelve chairs", "text/plain"));
     }
 
+    @Test
+    void stopWhileStartingEndsTheRunAndLeavesNoEngineThreads() throws Exception {
+        sql("CREATE TABLE invoices (id INT PRIMARY KEY, note TEXT)");
+        String slot = slot("early_stop");
+        RecordingContext context = new RecordingContext();
+        Running running = start(new PostgresCdcSource(spec(List.of("public.invoices"), List.of("note")), null, slot), context);
+        running.stop(context);
+
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.contains(slot)).toList())
+                .as("engine threads of the stopped source").isEmpty();
+    }
+
     /** A source running on its own thread, as the pipeline runs a streaming source. */
     private record Running(CompletableFuture<Void> run) {
 
