@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fundament.config.SourceSpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Change capture without a server: names, and the failure when the database cannot be reached. */
+/** Change capture without a server: names, the cursor's form, and the failure when the database cannot be reached. */
 class PostgresCdcSourceTest {
 
     @Test
@@ -25,6 +28,23 @@ class PostgresCdcSourceTest {
         assertThat(longName).isNotEqualTo(
                 PostgresCdcSource.slotName("a-collection-with-a-very-long-name-indeed", "and.a.long.source.name.two"));
         assertThat(PostgresCdcSource.slotName("hr", "erp")).as("stable across calls").isEqualTo(plain);
+    }
+
+    @Test
+    void offsetsRoundTripThroughTheCursorAndOtherCursorsAreRefused() {
+        Map<ByteBuffer, ByteBuffer> offsets = Map.of(bytes("[\"slot\",{\"server\":\"slot\"}]"), bytes("{\"lsn\":24023928}"));
+        String cursor = CursorOffsetStore.encode(offsets);
+
+        assertThat(cursor).isEqualTo("{\"offsets\":{\"[\\\"slot\\\",{\\\"server\\\":\\\"slot\\\"}]\":\"{\\\"lsn\\\":24023928}\"}}");
+        assertThat(CursorOffsetStore.decode(cursor)).isEqualTo(offsets);
+        assertThat(CursorOffsetStore.decode(null)).isEmpty();
+        assertThatThrownBy(() -> CursorOffsetStore.decode("{\"rows\":\"2026-03-01T09:00\"}"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the saved cursor is not a change-capture position: {\"rows\":\"2026-03-01T09:00\"}");
+    }
+
+    private static ByteBuffer bytes(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
