@@ -23,7 +23,8 @@ public final class Sources {
             case MAIL -> Optional.of(new MailSource(base.resolve(spec.path())));
             case RECORDS -> Optional.of(new RecordsSource(base.resolve(spec.path()), spec.format(),
                     new RecordsSource.Fields(spec.idField(), spec.titleField(), spec.textFields(), spec.readersField())));
-            case JDBC, POSTGRES_CDC -> throw new UnsupportedOperationException("database sources are not built yet");
+            case JDBC -> Optional.of(new JdbcSource(spec, password));
+            case POSTGRES_CDC -> Optional.of(new PostgresCdcSource(spec, password, slot));
             case PUSH -> Optional.empty();
         };
     }
