@@ -109,10 +109,9 @@ final class SourceScheduler {
         List<SourceSpec> sources = c.spec().sources();
         for (int i = 0; i < sources.size(); i++) {
             SourceSpec s = sources.get(i);
-            String slot = ("fundament_" + c.name() + "_" + s.name()).replaceAll("[^a-z0-9_]", "_");
             Optional<Source> source;
             try {
-                source = Sources.create(s, c.password(i), slot.length() > 63 ? slot.substring(0, 63) : slot, base);
+                source = Sources.create(s, c.password(i), c.name(), base);
             } catch (RuntimeException e) {
                 store.recordRun(c.name(), s.name(), e.getMessage(), clock.instant());
                 continue;
