@@ -52,7 +52,7 @@ corpus, out, gb = sys.argv[1], sys.argv[2], float(sys.argv[3])
 texts = [json.loads(l)["text"] for l in open(corpus)]
 target, written, i = int(gb * 1024**3), 0, 0
 while written < target:
-    if i % 4 == 0:
+    if i % 8 == 0:
         path = os.path.join(out, f"report-{i}.txt")
         with open(path, "w") as o:
             size = 0
@@ -68,7 +68,7 @@ while written < target:
     i += 1
 print(f"{written / 1024**3:.2f} GB in {i} files", file=sys.stderr)
 EOF
-  "$HERE/fundament" simulate --port $((PORT + 1)) --ttft 0ms > "$WORK/simulator.log" 2>&1 &
+  "$HERE/fundament" simulate --port $((PORT + 1)) --ttft 0ms --embedding-dimensions 384 > "$WORK/simulator.log" 2>&1 &
   SIM=$!
   MODEL="sim/text-embedding-sim"
   PROVIDERS="  sim: {type: openai, base_url: http://127.0.0.1:$((PORT + 1))/v1}"

@@ -62,7 +62,7 @@ public class OpenAiRoutes {
         this.chat = chat;
         this.embeddings = embeddings;
         this.runtime = runtime;
-        this.models = new ModelList(runtime.routes(), access);
+        this.models = new ModelList(runtime.routes(), access, collections);
         this.authentication = new AuthenticationHandler(authenticator);
     }
 

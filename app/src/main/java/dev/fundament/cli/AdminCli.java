@@ -357,6 +357,7 @@ public final class AdminCli {
                   fundament audit subject USER   (data-subject access)  |  audit erase USER   (crypto-shredding)
                   fundament audit processing   (records of processing, GDPR Art. 30, from the configuration)
                   fundament collections list  |  collections status NAME  |  collections sync NAME
+                  fundament collections create NAME --settings crm.yaml  |  collections delete NAME
                   fundament collections failed NAME   (documents that could not be indexed, with reasons)
                   fundament collections search NAME "question" [--top N]""";
     }

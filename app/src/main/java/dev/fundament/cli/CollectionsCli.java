@@ -7,7 +7,8 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * {@code fundament collections …}: each collection's documents, chunks and sources; a source's
+ * {@code fundament collections …}: create one from a settings file (YAML or JSON, as a collection in
+ * fundament.yaml), delete one; each collection's documents, chunks and sources; a source's
  * progress while it runs (documents, chunks, rate, ETA); the documents that failed and why; a search.
  */
 final class CollectionsCli {
@@ -21,8 +22,24 @@ final class CollectionsCli {
     }
 
     int run(AdminCli.Args a) {
-        String action = a.word(1, "collections list|status|sync|failed|search");
+        String action = a.word(1, "collections list|status|create|delete|sync|failed|search");
         return switch (action) {
+            case "create" -> {
+                String name = a.word(2, "the collection's name");
+                String file = a.required("--settings");
+                JsonNode settings;
+                try {
+                    settings = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                            .readTree(java.nio.file.Path.of(file).toFile());
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage());
+                }
+                ObjectNode body = JsonNodeFactory.instance.objectNode().put("name", name);
+                body.set("settings", settings);
+                yield cli.call(a, "POST", "/admin/v1/collections", body, this::status);
+            }
+            case "delete" -> cli.call(a, "DELETE", "/admin/v1/collections/" + name(a), null,
+                    r -> out.println("Deleted collection " + r.path("name").asText() + " and its documents."));
             case "list" -> cli.call(a, "GET", "/admin/v1/collections", null, r -> cli.table(r.path("data"),
                     List.of("name", "owner", "origin", "documents", "failed_documents", "chunks", "description")));
             case "status" -> cli.call(a, "GET", "/admin/v1/collections/" + name(a), null, this::status);

@@ -188,7 +188,9 @@ final class SourceScheduler {
             Throwable failure = null;
             try {
                 source.run(run);
-            } catch (Exception | LinkageError e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // a connector's library failing to load must not end the source's thread
                 failure = e;
                 LOG.warnf("Source %s of collection %s failed: %s", spec.name(), collection, e.getMessage());
             }

@@ -132,4 +132,25 @@ class AdminCliTest {
         assertThat(unknown.code()).isEqualTo(AdminCli.REFUSED);
         assertThat(unknown.err()).contains("does not exist");
     }
+
+    @Test
+    void aCollectionIsCreatedFromASettingsFileAndDeleted() throws Exception {
+        java.nio.file.Path settings = java.nio.file.Files.createTempFile("collection", ".yaml");
+        java.nio.file.Files.writeString(settings, """
+                owner: design
+                readers: [public]
+                sources:
+                  - {name: web, type: push}
+                """);
+        Run created = admin("collections", "create", "cli-faq", "--settings", settings.toString());
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).startsWith("cli-faq (owner design, api)").contains("web");
+        java.nio.file.Files.writeString(settings, "owner: design\nreaders: [nobody]\n");
+        Run refused = admin("collections", "create", "cli-bad", "--settings", settings.toString());
+        assertThat(refused.code()).isEqualTo(AdminCli.REFUSED);
+        assertThat(refused.err()).contains("collections.cli-bad.readers[0]");
+        Run deleted = admin("collections", "delete", "cli-faq");
+        assertThat(deleted.out()).contains("Deleted collection cli-faq");
+        assertThat(admin("collections", "status", "cli-faq").code()).isEqualTo(AdminCli.REFUSED);
+    }
 }

@@ -142,6 +142,10 @@ class CollectionHttpTest {
         search(hrUser, "hr-files", "{\"query\": \"salary bands\"}").then().statusCode(200);
         assertThat(given().header("Authorization", "Bearer " + salesUser).get("/v1/collections").jsonPath()
                 .getList("data.id", String.class)).contains("handbook", "manuals").doesNotContain("hr-files");
+        assertThat(given().header("Authorization", "Bearer " + salesUser).get("/v1/models").jsonPath()
+                .getList("data.id", String.class)).contains("rag/handbook", "rag/manuals", "local/extractive")
+                .doesNotContain("rag/hr-files");
+        given().header("Authorization", "Bearer " + salesUser).get("/v1/models/rag/hr-files").then().statusCode(404);
     }
 
     @Test

@@ -134,25 +134,21 @@ final class PostgresCdcSource implements Source {
         SourceContext serial = new OneAtATime(context);
         CompletableFuture<Void> ended = new CompletableFuture<>();
         try (CursorOffsetStore.Binding binding = CursorOffsetStore.bind(serial)) {
-            DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(properties(binding.id()))
-                    .using(OffsetCommitPolicy.always())
-                    .using((success, message, error) -> {
-                        if (success) {
-                            ended.complete(null);
-                        } else {
-                            ended.completeExceptionally(failure(message, error));
-                        }
-                    })
-                    .notifying((records, committer) -> {
-                        for (RecordChangeEvent<SourceRecord> event : records) {
-                            report(serial, event.record());
-                            committer.markProcessed(event);
-                        }
-                        committer.markBatchFinished();
-                    })
-                    .build();
+            // Debezium finds its engine and connector classes with the thread's context class loader; a
+            // thread that last served other code (a pool thread) may carry a class loader that sees
+            // them twice, so the loader of this class, which has Debezium, is set for the build.
+            Thread current = Thread.currentThread();
+            ClassLoader previous = current.getContextClassLoader();
+            current.setContextClassLoader(PostgresCdcSource.class.getClassLoader());
+            DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+            try {
+                engine = build(serial, binding, ended);
+            } finally {
+                current.setContextClassLoader(previous);
+            }
+            ClassLoader loader = PostgresCdcSource.class.getClassLoader();
             Thread thread = Thread.ofPlatform().name("cdc-" + slotName).daemon().start(() -> {
+                Thread.currentThread().setContextClassLoader(loader);
                 try {
                     engine.run();
                 } catch (RuntimeException e) {
@@ -182,6 +178,28 @@ final class PostgresCdcSource implements Source {
             }
             throw new IOException("change capture from " + location + " (slot " + slotName + ") stopped by itself");
         }
+    }
+
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> build(SourceContext serial, CursorOffsetStore.Binding binding,
+                                                                  CompletableFuture<Void> ended) {
+        return DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(properties(binding.id()))
+                .using(OffsetCommitPolicy.always())
+                .using((success, message, error) -> {
+                    if (success) {
+                        ended.complete(null);
+                    } else {
+                        ended.completeExceptionally(failure(message, error));
+                    }
+                })
+                .notifying((records, committer) -> {
+                    for (RecordChangeEvent<SourceRecord> event : records) {
+                        report(serial, event.record());
+                        committer.markProcessed(event);
+                    }
+                    committer.markBatchFinished();
+                })
+                .build();
     }
 
     /**
