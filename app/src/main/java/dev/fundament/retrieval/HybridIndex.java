@@ -40,9 +40,11 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * Chunks of company documents in one Lucene index: the text for BM25 (analysed twice, English and
- * German, since company documents mix both), the embedding for approximate nearest-neighbour search
- * (HNSW), and the readers for access control.
+ * Chunks of company documents in one Lucene index: the text for BM25, the embedding for approximate
+ * nearest-neighbour search (HNSW), and the readers for access control. Company documents mix English
+ * and German, so each chunk is analysed in its own language when its function words tell it
+ * ({@link TextLanguage}), and in both when they do not (short or mixed text); a query is analysed
+ * both ways and each chunk matches in the field it has.
  *
  * <p>A search runs both and fuses them by score: each search's candidates get their scores
  * min-max normalised to [0, 1] (the best candidate 1, the weakest 0), and a chunk's score is the mean
@@ -368,6 +370,20 @@ public final class HybridIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * The analyses a chunk gets: its own language's when it is told (English text stemmed as German,
+     * or the other way round, only adds wrong terms), every one of the index's when undecided (short
+     * or mixed text).
+     */
+    private List<String> analysedAs(String text) {
+        if (textFields.size() == 1) {
+            return textFields;
+        }
+        String language = TextLanguage.of(text);
+        String field = language == null ? null : fields(List.of(language)).get(0);
+        return field != null && textFields.contains(field) ? List.of(field) : textFields;
+    }
+
     private static List<String> fields(List<String> languages) {
         return languages.stream().map(l -> switch (l) {
             case "en" -> TEXT_EN;
@@ -376,7 +392,7 @@ public final class HybridIndex implements AutoCloseable {
         }).toList();
     }
 
-    /** BM25 over both analyses of the text, within what the caller may read; null for a blank query. */
+    /** BM25 over the query's analyses in the given fields, within what the caller may read; null for a blank query. */
     private Query text(String query, Query allowed, List<String> fields) {
         if (query == null || query.isBlank()) {
             return null;
@@ -421,7 +437,7 @@ public final class HybridIndex implements AutoCloseable {
         }
         d.add(new StoredField(TITLE, c.title() == null ? "" : c.title()));
         d.add(new StoredField(TEXT, c.text()));
-        for (String field : textFields) {
+        for (String field : analysedAs(c.text())) {
             d.add(new TextField(field, c.text(), Field.Store.NO));
         }
         if (c.vector() != null) {
