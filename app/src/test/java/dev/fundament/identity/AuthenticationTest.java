@@ -161,7 +161,8 @@ class AuthenticationTest {
         chat(hr, "with-fallback").statusCode(403).body("error.code", equalTo("model_not_allowed"));
         chat(hr, "sim/direct-model").statusCode(403);
         List<String> visible = as(hr).when().get("/v1/models").then().statusCode(200).extract().path("data.id");
-        assertThat(visible).containsExactlyInAnyOrder("gpt-sim", "embed-sim");
+        assertThat(visible).as("the team's allow-list, rag/handbook included: the team may search that collection")
+                .containsExactlyInAnyOrder("gpt-sim", "embed-sim", "rag/handbook");
         as(hr).when().get("/v1/models/with-fallback").then().statusCode(404);
     }
 
