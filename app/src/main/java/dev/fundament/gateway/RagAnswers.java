@@ -32,7 +32,8 @@ import java.util.Map;
  * documents on-prem). Team and key model allow-lists name {@code rag/<collection>}; the answer model
  * behind it is the collection's choice, as a route's upstream models are the route's. The response carries {@code citations}: number, chunk and document id,
  * title, source URI and a snippet; on a stream, in the first chunk, so a client can show sources
- * while the answer arrives.
+ * while the answer arrives. The request's audit record names the collection and the chunks the
+ * answer was given (action {@code rag}).
  */
 @ApplicationScoped
 public class RagAnswers {
@@ -85,6 +86,7 @@ public class RagAnswers {
             ctx.collection(name);
             String question = question(request);
             List<Hit> hits = collections.search(ctx.principal(), name, question, c.spec().passages(), Map.of());
+            ctx.retrieved(hits.stream().map(Hit::id).toList());
             return new Retrieved(assemble(request, c.spec().answerModel(), hits), citations(hits));
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         // the rest of the request continues on its event loop, as every other request does

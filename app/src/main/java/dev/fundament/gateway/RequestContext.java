@@ -37,6 +37,7 @@ public final class RequestContext {
     private final Principal principal;
     private String model;
     private String collection;
+    private java.util.List<String> retrieved = java.util.List.of();
     private boolean stream;
     private Target target;
     private int attempts;
@@ -84,6 +85,15 @@ public final class RequestContext {
 
     void collection(String name) {
         this.collection = name;
+    }
+
+    /** @return the chunks a {@code rag/} request's answer was given, for the audit record */
+    public java.util.List<String> retrieved() {
+        return retrieved;
+    }
+
+    void retrieved(java.util.List<String> chunkIds) {
+        this.retrieved = java.util.List.copyOf(chunkIds);
     }
 
     public String model() {

@@ -97,10 +97,18 @@ public class Settlement {
             }
         }
         String answer = ctx.answer();
+        String details = null;
+        if (ctx.collection() != null) {
+            try {
+                details = JSON.writeValueAsString(Map.of("collection", ctx.collection(), "chunks", ctx.retrieved()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException failure) {
+                throw new IllegalStateException(failure);
+            }
+        }
         return new AuditRecord(null, 0, null, null, "request", e.requestId(), e.subject(), e.team(), e.keyPrefix(), e.model(),
                 e.provider(), e.upstreamModel(), e.configHash(), decisions, e.inputTokens(), e.outputTokens(), e.costMicros(),
-                e.status(), e.latencyMs(), ctx.requestSha256(), answer.isEmpty() ? null : AuditChain.sha256(answer), null, null,
-                null, null, null, null, null);
+                e.status(), e.latencyMs(), ctx.requestSha256(), answer.isEmpty() ? null : AuditChain.sha256(answer),
+                ctx.collection() == null ? null : "rag", ctx.collection(), details, null, null, null, null);
     }
 
     /**

@@ -110,6 +110,15 @@ class CollectionHttpTest {
         assertThat(hr.getString("citations[0].title")).isEqualTo("Salary bands");
         assertThat(hr.getString("citations[0].snippet")).contains("band E1");
 
+        String auditId = "rag-audit-" + System.nanoTime();
+        given().header("Authorization", "Bearer " + hrUser).header("x-request-id", auditId).contentType("application/json")
+                .body("{\"model\":\"rag/handbook\",\"messages\":[{\"role\":\"user\",\"content\":\"salary bands E1\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+        String trail = given().get("/admin/v1/audit/records").then().statusCode(200).extract().asString();
+        String record = trail.lines().filter(l -> l.contains(auditId)).findFirst().orElseThrow();
+        assertThat(record).as("the audit record names the collection and the chunks the answer was given")
+                .contains("\"action\":\"rag\"").contains("\"target\":\"handbook\"").contains("intranet:salaries#0");
+
         String sales = ask(salesUser, "rag/handbook", "What are the salary bands for E1?", false).then().statusCode(200)
                 .extract().asString();
         assertThat(sales).doesNotContain("52,000").doesNotContain("intranet:salaries");
