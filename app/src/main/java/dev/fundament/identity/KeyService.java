@@ -65,6 +65,13 @@ public class KeyService {
         }
     }
 
+    /**
+     * Metadata Fundament sets on every key: {@code admin} or {@code team-admin}, who issued it. Company
+     * data trusts a key's subject as a {@code user:} reader only when an admin issued the key (a team
+     * admin could otherwise name anyone as the subject).
+     */
+    public static final String ISSUED_BY = "issued_by";
+
     public Created create(Principal actor, KeyRequest request) {
         String team = request.team();
         if (actor.has(Role.ADMIN)) {
@@ -83,6 +90,13 @@ public class KeyService {
         } else {
             throw denied("Only admins and team admins manage keys.");
         }
+        if (request.metadata().containsKey(ISSUED_BY)) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "The metadata key '" + ISSUED_BY + "' is set by Fundament.",
+                    "metadata." + ISSUED_BY);
+        }
+        if (!actor.has(Role.ADMIN) && request.metadata().containsKey("groups")) {
+            throw denied("Only admins give keys groups: a group opens documents whose readers name it.");
+        }
         for (String model : request.allowedModels()) {
             if (!access.allowed(new Principal("x", false, team, Set.of(), Set.of(), null, null, Map.of()), model)) {
                 throw new GatewayException(ErrorKind.INVALID_REQUEST, "Team '" + team + "' may not use model '" + model
@@ -90,7 +104,10 @@ public class KeyService {
             }
         }
         KeyMaterial.NewKey material = KeyMaterial.generate();
-        ApiKey key = record(material, request, team, clock.instant());
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(request.metadata());
+        metadata.put(ISSUED_BY, actor.has(Role.ADMIN) ? "admin" : "team-admin");
+        ApiKey key = record(material, new KeyRequest(request.name(), request.team(), request.roles(), request.service(),
+                request.subject(), request.allowedModels(), metadata, request.expiresAt()), team, clock.instant());
         store.insert(key);
         audit.accept(new AdminAction(actor, "key.create", key.id(), Map.of("prefix", key.prefix(), "team", String.valueOf(key.team()),
                 "roles", key.roles().toString())));

@@ -182,10 +182,20 @@ public class Collections {
                     + "'; leave 'source' out (documents go to source 'api') or name one of its push sources.", "source");
         }
         SourceRun run = new SourceRun(pipelines.get(c.name()), store, source, Set.of(), () -> false, clock);
-        for (SourceDocument d : documents) {
-            run.upsert(d);
+        try {
+            for (SourceDocument d : documents) {
+                run.upsert(d);
+            }
+            run.flush();
+            run.finish(null);
+        } catch (Pipeline.EmbeddingFailed e) {
+            run.finish(e);
+            throw e.getCause() instanceof GatewayException g ? g : new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE,
+                    "The documents could not be embedded (" + c.spec().embeddingModel() + "); nothing was stored. Retry.");
+        } catch (DocumentStore.RetrievalStoreException e) {
+            throw new GatewayException(ErrorKind.STORE_UNAVAILABLE, "The document store is unavailable; nothing was stored."
+                    + " Retry shortly.");
         }
-        run.finish(null);
         List<Pushed> out = new ArrayList<>();
         for (SourceDocument d : documents) {
             String id = source + ":" + d.id();
@@ -222,6 +232,12 @@ public class Collections {
         }
         ConfigLoader.CollectionSettings compiled = ConfigLoader.collection(name, settings, config.spec(), System.getenv());
         CollectionSpec spec = compiled.spec();
+        if (!principal.has(dev.fundament.identity.Role.ADMIN)
+                && spec.sources().stream().anyMatch(src -> src.type() != dev.fundament.config.SourceSpec.SourceType.PUSH)) {
+            throw new GatewayException(ErrorKind.PERMISSION_DENIED, "Only admins create collections that read folders, mail,"
+                    + " exports or databases (they reach files and servers the gateway can reach); a team admin may create"
+                    + " collections with push sources.", "settings");
+        }
         if (!principal.has(dev.fundament.identity.Role.ADMIN) && !spec.owner().equals(principal.team())) {
             throw new GatewayException(ErrorKind.PERMISSION_DENIED, "A team admin may create collections owned by their own"
                     + " team only (owner: " + principal.team() + ").", "owner");

@@ -80,7 +80,8 @@ public final class HybridIndex implements AutoCloseable {
     private static final String TEXT = "text";
     private static final String TEXT_EN = "text_en";
     private static final String TEXT_DE = "text_de";
-    private static final String VECTOR = "vector";
+    /** Vectors live in one field per dimension count ({@code vector_384}): collections may use different models. */
+    private static final String VECTOR = "vector_";
     private static final String METADATA = "metadata";
     private static final String FILTER_PREFIX = "meta.";
     private static final String POSITION = "position";
@@ -273,7 +274,7 @@ public final class HybridIndex implements AutoCloseable {
             Query text = text(query, allowed, fields.isEmpty() ? textFields : fields);
             ScoreDoc[] byText = text == null ? null : searcher.search(text, CANDIDATES).scoreDocs;
             ScoreDoc[] byVector = vector == null ? null
-                    : searcher.search(new KnnFloatVectorQuery(VECTOR, vector, CANDIDATES, allowed), CANDIDATES).scoreDocs;
+                    : searcher.search(new KnnFloatVectorQuery(VECTOR + vector.length, vector, CANDIDATES, allowed), CANDIDATES).scoreDocs;
             List<Candidate> fused = fuse(byText, byVector);
             StoredFields stored = searcher.storedFields();
             List<Hit> hits = new ArrayList<>(Math.min(limit, fused.size()));
@@ -441,7 +442,7 @@ public final class HybridIndex implements AutoCloseable {
             d.add(new TextField(field, c.text(), Field.Store.NO));
         }
         if (c.vector() != null) {
-            d.add(new KnnFloatVectorField(VECTOR, c.vector(), VectorSimilarityFunction.COSINE));
+            d.add(new KnnFloatVectorField(VECTOR + c.vector().length, c.vector(), VectorSimilarityFunction.COSINE));
         }
         if (!c.metadata().isEmpty()) {
             c.metadata().forEach((field, value) -> {

@@ -16,11 +16,17 @@ public final class Readers {
     private Readers() {
     }
 
-    /** @return {@code public}, the caller's user and team, and each of its groups */
+    /**
+     * @return {@code public}, the caller's team, its user (for SSO users and keys an admin issued: a
+     *         team admin could name anyone as a key's subject) and each of its groups (from the SSO
+     *         token, or set on a key by an admin)
+     */
     public static Set<String> of(Principal principal) {
         Set<String> out = new LinkedHashSet<>();
         out.add(PUBLIC);
-        if (principal.subject() != null) {
+        boolean vouched = "sso".equals(principal.metadata().get("auth"))
+                || "admin".equals(principal.metadata().get(dev.fundament.identity.KeyService.ISSUED_BY));
+        if (principal.subject() != null && vouched) {
             out.add("user:" + principal.subject());
         }
         if (principal.team() != null) {

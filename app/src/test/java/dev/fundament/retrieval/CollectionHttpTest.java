@@ -56,9 +56,11 @@ class CollectionHttpTest {
                   {"id": "sales-bonus", "title": "Sales bonus", "readers": ["team:sales"],
                    "text": "The sales bonus is 3 percent of the margin of every closed deal, paid quarterly."},
                   {"id": "overtime", "title": "Overtime agreement", "readers": ["group:works-council"],
-                   "text": "The works council agreement caps overtime at 20 hours per month."}
+                   "text": "The works council agreement caps overtime at 20 hours per month."},
+                  {"id": "sam-review", "title": "Review", "readers": ["user:sam"],
+                   "text": "Performance review for Sam: exceeds expectations on salary bands and bonus targets."}
                 ]}""").then().statusCode(200)
-                .body("data.status", equalTo(List.of("indexed", "indexed", "indexed", "indexed")));
+                .body("data.status", equalTo(List.of("indexed", "indexed", "indexed", "indexed", "indexed")));
     }
 
     private static Response push(String key, String body) {
@@ -86,7 +88,7 @@ class CollectionHttpTest {
     void eachCallerFindsExactlyTheDocumentsTheyMayRead() {
         String all = "{\"query\": \"salary bands bonus overtime trains\", \"top_k\": 50}";
         assertThat(documents(search(salesUser, "handbook", all)))
-                .containsExactlyInAnyOrder("intranet:travel", "intranet:sales-bonus");
+                .containsExactlyInAnyOrder("intranet:travel", "intranet:sales-bonus", "intranet:sam-review");
         assertThat(documents(search(hrUser, "handbook", all)))
                 .containsExactlyInAnyOrder("intranet:travel", "intranet:salaries");
         assertThat(documents(search(council, "handbook", all)))
@@ -99,6 +101,22 @@ class CollectionHttpTest {
         assertThat(best.getString("data[0].text")).contains("52,000");
         assertThat(best.getString("data[0].source")).isEqualTo("intranet");
         assertThat(best.getDouble("data[0].score")).isPositive();
+    }
+
+    @Test
+    void aTeamAdminCannotForgeAUserOrAGroupReader() {
+        String salesLead = key("{\"name\":\"sales-lead\",\"team\":\"sales\",\"roles\":[\"team-admin\"]}");
+        String forged = given().header("Authorization", "Bearer " + salesLead).contentType("application/json")
+                .body("{\"name\":\"not-sam\",\"team\":\"sales\",\"subject\":\"sam\"}").post("/admin/v1/keys")
+                .then().statusCode(201).extract().path("key");
+        String all = "{\"query\": \"salary bands bonus overtime trains review\", \"top_k\": 50}";
+        assertThat(documents(search(forged, "handbook", all))).as("a user reader needs a key an admin issued, or SSO")
+                .doesNotContain("intranet:sam-review").contains("intranet:sales-bonus");
+        given().header("Authorization", "Bearer " + salesLead).contentType("application/json")
+                .body("{\"name\":\"council\",\"team\":\"sales\",\"metadata\":{\"groups\":\"works-council\"}}")
+                .post("/admin/v1/keys").then().statusCode(403);
+        given().contentType("application/json").body("{\"name\":\"x\",\"metadata\":{\"issued_by\":\"admin\"}}")
+                .post("/admin/v1/keys").then().statusCode(400).body("error.param", equalTo("metadata.issued_by"));
     }
 
     @Test

@@ -43,7 +43,7 @@ abstract class DocumentStoreContract {
     }
 
     private static Set<String> readers(String user, String team) {
-        return Readers.of(new Principal(user, false, team, Set.of(Role.USER), Set.of(), "k", "fk-x", Map.of()));
+        return Readers.of(new Principal(user, false, team, Set.of(Role.USER), Set.of(), "k", "fk-x", Map.of("issued_by", "admin")));
     }
 
     @Test

@@ -20,7 +20,7 @@ class HybridIndexTest {
     private HybridIndex index;
 
     private static Set<String> readers(String user, String team) {
-        return Readers.of(new Principal(user, false, team, Set.of(Role.USER), Set.of(), "k", "fk-x", Map.of()));
+        return Readers.of(new Principal(user, false, team, Set.of(Role.USER), Set.of(), "k", "fk-x", Map.of("issued_by", "admin")));
     }
 
     @BeforeEach
@@ -145,5 +145,15 @@ class HybridIndexTest {
         assertThat(index.search("company", "Dichtungen", null, anyone, Map.of(), null, 10)).as("German analysis stems").hasSize(1);
         assertThat(index.search("company", "Dichtungen", null, anyone, Map.of(), List.of("en"), 10)).as("English only").isEmpty();
         assertThat(index.search("company", "Dichtungen", null, anyone, Map.of(), List.of("de"), 10)).hasSize(1);
+    }
+
+    @Test
+    void collectionsWithEmbeddingModelsOfDifferentSizesShareOneIndex() {
+        index.put(List.of(new Chunk("wide#1", "wide", "wide-model", "Wide", "Vectors of eight dimensions.",
+                new float[] {1, 0, 0, 0, 0, 0, 0, 1}, Set.of(Readers.PUBLIC))));
+        assertThat(index.search("wide-model", "", new float[] {1, 0, 0, 0, 0, 0, 0, 1}, Set.of(Readers.PUBLIC), 10))
+                .extracting(Hit::id).containsExactly("wide#1");
+        assertThat(index.search("company", "hydraulic press", new float[] {1, 0, 0, 0}, readers("bob", "sales"), 10))
+                .as("the four-dimensional collection is searched as before").isNotEmpty();
     }
 }

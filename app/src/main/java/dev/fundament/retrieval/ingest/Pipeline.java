@@ -29,6 +29,9 @@ import java.util.TreeMap;
  * model gets many chunks per call (a batch spreads across the cores; one chunk a call uses one);
  * the batch is bounded by {@link #BATCH_CHUNKS}, so memory stays flat however large the source.
  *
+ * <p>An embedding failure stops the run ({@link EmbeddingFailed}) instead of marking documents
+ * failed: it passes, and a source's cursor must not move past documents that were never stored.
+ *
  * <p>Not thread-safe: each source run has its own {@link Batch}.
  */
 public final class Pipeline {
@@ -187,13 +190,11 @@ public final class Pipeline {
             try {
                 vectors = embedder.embed(settings.embeddingModel(), texts);
             } catch (RuntimeException e) {
-                String reason = "embedding failed (" + settings.embeddingModel() + "): " + e.getMessage();
-                for (Prepared p : pending) {
-                    store.put(withStatus(p.document(), "failed", reason), List.of());
-                    counter.counted(Outcome.FAILED, 0);
-                }
+                // A passing failure (the model loading, overloaded, unreachable): nothing of the batch is
+                // stored, so what was indexed before stays, and the run stops before its cursor moves
+                // past these documents; the next run reads them again.
                 clear();
-                return;
+                throw new EmbeddingFailed("embedding failed (" + settings.embeddingModel() + "): " + e.getMessage(), e);
             }
             int v = 0;
             for (Prepared p : pending) {
@@ -225,10 +226,11 @@ public final class Pipeline {
         }
     }
 
-    /** A document that failed for a passing reason: no version, so the next run reads it again. */
-    private static StoredDocument withStatus(StoredDocument d, String status, String reason) {
-        return new StoredDocument(d.collection(), d.id(), d.source(), d.uri(), d.title(), null, null, d.modifiedAt(),
-                d.ingestedAt(), d.revision(), d.readers(), d.metadata(), status, reason, 0, d.pii());
+    /** The embedding model could not take a batch; the run stops and is retried, nothing is marked failed. */
+    public static final class EmbeddingFailed extends RuntimeException {
+        EmbeddingFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The first heading, else the last part of the source id (a file name). */

@@ -99,6 +99,11 @@ public final class SourceRun implements SourceContext {
         return stopping.getAsBoolean();
     }
 
+    /** Embeds and stores what is pending. @throws Pipeline.EmbeddingFailed when the model could not take it */
+    public void flush() {
+        batch.flush();
+    }
+
     /** Stores what is pending and records the run's end; {@code failure} null for success. */
     public void finish(Throwable failure) {
         try {

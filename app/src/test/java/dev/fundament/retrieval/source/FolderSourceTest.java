@@ -49,6 +49,7 @@ class FolderSourceTest {
         Throwable failure = null;
         try {
             new FolderSource(folder, List.of()).run(run);
+            run.flush();
         } catch (Exception e) {
             failure = e;
         }
@@ -156,14 +157,18 @@ class FolderSourceTest {
     }
 
     @Test
-    void anEmbeddingOutageRecordsTheDocumentsAsFailedSoTheyAreRetried() throws Exception {
-        write("a.md", "# A\nText.");
+    void anEmbeddingOutageStopsTheRunKeepsWhatWasIndexedAndTheNextRunCatchesUp() throws Exception {
+        write("a.md", "# A\nFirst version.");
+        run();
+        write("a.md", "# A\nSecond version.");
         embedder.failing = true;
-        Progress p = run();
-        assertThat(p.failed()).isEqualTo(1);
-        assertThat(store.document("docs", "share:a.md").orElseThrow().reason()).contains("embedding failed");
+        assertThatThrownBy(this::run).hasMessageContaining("embedding failed").hasMessageContaining("down");
+        StoredDocument kept = store.document("docs", "share:a.md").orElseThrow();
+        assertThat(kept.status()).as("the indexed version stays").isEqualTo("indexed");
+        assertThat(store.chunks("docs", kept.id()).get(0).text()).contains("First version");
         embedder.failing = false;
-        assertThat(run().indexed()).as("retried at the next run, unchanged as it is").isEqualTo(1);
+        assertThat(run().indexed()).as("read again at the next run").isEqualTo(1);
+        assertThat(store.chunks("docs", "share:a.md").get(0).text()).contains("Second version");
     }
 
     @Test
