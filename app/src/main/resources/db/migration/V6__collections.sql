@@ -55,12 +55,14 @@ CREATE TABLE rag_changes (
     at          TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
--- Each source's durable state: its cursor (a column value, a log position), its last run, and the
--- lease that makes exactly one instance run it at a time.
+-- Each source's durable state: its cursor (a column value, a log position), the hash of the settings
+-- its documents were made with (readers, personal-data policy, chunking, model: when they change, the
+-- next run reads everything again), its last run, and the lease that makes one instance run it.
 CREATE TABLE rag_sources (
     collection      VARCHAR(100)    NOT NULL,
     source          VARCHAR(100)    NOT NULL,
     cursor_value    VARCHAR(100000),
+    settings_sha256 VARCHAR(64),
     status          VARCHAR(16)     NOT NULL,
     error           VARCHAR(2000),
     last_run_at     TIMESTAMP WITH TIME ZONE,

@@ -123,7 +123,8 @@ public class Collections {
         collections.put(c.name(), c);
         CollectionSpec s = c.spec();
         pipelines.put(c.name(), new Pipeline(new Pipeline.Settings(c.name(), c.readers(), s.embeddingModel(),
-                s.chunking().maxTokens(), s.chunking().overlapTokens(), pii.filter(s.pii())), store, embedder, clock));
+                s.chunking().maxTokens(), s.chunking().overlapTokens(), pii.filter(s.pii()), s.pii().toString()), store,
+                embedder, clock));
     }
 
     public List<Collection> list() {

@@ -194,6 +194,18 @@ public final class DocumentStore {
         return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
     }
 
+    /** @return the settings hash the source's last complete run was made with, or null */
+    public String settingsHash(String collection, String source) {
+        List<String> out = query("SELECT settings_sha256 FROM rag_sources WHERE collection = ? AND source = ?",
+                List.of(collection, source), rs -> rs.getString(1) == null ? "" : rs.getString(1));
+        return out.isEmpty() || out.get(0).isEmpty() ? null : out.get(0);
+    }
+
+    public void saveSettingsHash(String collection, String source, String sha256) {
+        ensureSource(collection, source);
+        update("UPDATE rag_sources SET settings_sha256 = ? WHERE collection = ? AND source = ?", sha256, collection, source);
+    }
+
     public void saveCursor(String collection, String source, String cursor) {
         ensureSource(collection, source);
         update("UPDATE rag_sources SET cursor_value = ? WHERE collection = ? AND source = ?", cursor, collection, source);

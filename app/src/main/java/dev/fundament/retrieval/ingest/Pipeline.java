@@ -44,11 +44,25 @@ public final class Pipeline {
      *
      * @param readers        the collection's default readers
      * @param embeddingModel the model its chunks are embedded with
+     * @param policy         the personal-data policy as text, for the settings hash
      */
     public record Settings(String collection, Set<String> readers, String embeddingModel, int maxTokens,
-                           int overlapTokens, PiiFilter pii) {
+                           int overlapTokens, PiiFilter pii, String policy) {
         public Settings {
             readers = Set.copyOf(readers);
+        }
+
+        public Settings(String collection, Set<String> readers, String embeddingModel, int maxTokens, int overlapTokens,
+                        PiiFilter pii) {
+            this(collection, readers, embeddingModel, maxTokens, overlapTokens, pii, "");
+        }
+
+        /**
+         * What a document's stored chunks depend on besides its content: the model, chunk sizes and
+         * personal-data policy. Part of every content hash, so a change re-processes the documents.
+         */
+        public String fingerprint() {
+            return embeddingModel + "|" + maxTokens + "|" + overlapTokens + "|" + policy;
         }
     }
 
@@ -109,7 +123,7 @@ public final class Pipeline {
                     : !sourceReaders.isEmpty() ? sourceReaders : settings.readers();
             String sha256;
             try {
-                sha256 = hash(doc.content());
+                sha256 = hash(settings.fingerprint(), doc.content());
             } catch (IOException e) {
                 fail(doc, id, readers, null, "the file could not be read: " + e.getMessage());
                 return;
@@ -244,13 +258,15 @@ public final class Pipeline {
         return sourceId.substring(slash + 1);
     }
 
-    static String hash(Content content) throws IOException {
+    static String hash(String fingerprint, Content content) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        sha.update(fingerprint.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
         switch (content) {
             case Content.Text t -> {
                 sha.update((t.mediaType() == null ? "" : t.mediaType()).getBytes(StandardCharsets.UTF_8));

@@ -25,6 +25,8 @@ public final class SourceRun implements SourceContext {
     private final Instant startedAt;
     private volatile Instant finishedAt;
     private volatile String error;
+    private final String settingsHash;
+    private volatile Boolean settingsChanged;
     private final AtomicLong expected = new AtomicLong(-1);
     private final AtomicLong seen = new AtomicLong();
     private final AtomicLong indexed = new AtomicLong();
@@ -35,6 +37,7 @@ public final class SourceRun implements SourceContext {
 
     public SourceRun(Pipeline pipeline, DocumentStore store, String source, Set<String> sourceReaders,
                      BooleanSupplier stopping, Clock clock) {
+        this.settingsHash = settingsHash(pipeline.settings(), sourceReaders);
         this.store = store;
         this.collection = pipeline.settings().collection();
         this.source = source;
@@ -69,9 +72,36 @@ public final class SourceRun implements SourceContext {
         batch.failed(id, uri, reason);
     }
 
+    /**
+     * With the source's settings changed since its last complete run (readers, personal-data policy,
+     * chunking, model), nothing is known and there is no cursor: the run reads everything again, and
+     * the pipeline re-stores what the new settings change (without embedding unchanged text again
+     * when only readers changed).
+     */
+    private boolean settingsChanged() {
+        if (settingsChanged == null) {
+            settingsChanged = !settingsHash.equals(store.settingsHash(collection, source));
+        }
+        return settingsChanged;
+    }
+
+    private static String settingsHash(Pipeline.Settings settings, Set<String> sourceReaders) {
+        String text = settings.fingerprint() + "|" + new java.util.TreeSet<>(settings.readers()) + "|"
+                + new java.util.TreeSet<>(sourceReaders);
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public Map<String, String> known() {
         batch.flush();
+        if (settingsChanged()) {
+            return Map.of();
+        }
         String prefix = source + ":";
         Map<String, String> out = new java.util.HashMap<>();
         store.versions(collection, source).forEach((id, version) -> out.put(id.substring(prefix.length()), version));
@@ -80,6 +110,9 @@ public final class SourceRun implements SourceContext {
 
     @Override
     public String cursor() {
+        if (settingsChanged()) {
+            return null;
+        }
         return store.source(collection, source).map(DocumentStore.SourceState::cursor).orElse(null);
     }
 
@@ -112,6 +145,9 @@ public final class SourceRun implements SourceContext {
             failure = failure != null ? failure : e;
         }
         error = failure == null ? null : failure.getMessage() != null ? failure.getMessage() : failure.toString();
+        if (failure == null && !stopping.getAsBoolean()) {
+            store.saveSettingsHash(collection, source, settingsHash);
+        }
         finishedAt = clock.instant();
         store.recordRun(collection, source, error, finishedAt);
     }

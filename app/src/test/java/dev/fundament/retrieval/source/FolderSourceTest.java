@@ -43,8 +43,11 @@ class FolderSourceTest {
     }
 
     private Progress run(PiiFilter pii) throws Exception {
-        Pipeline pipeline = new Pipeline(new Pipeline.Settings("docs", Set.of("team:support"), "test-model", 128, 16, pii),
-                store, embedder, Clock.systemUTC());
+        return run(new Pipeline.Settings("docs", Set.of("team:support"), "test-model", 128, 16, pii));
+    }
+
+    private Progress run(Pipeline.Settings settings) throws Exception {
+        Pipeline pipeline = new Pipeline(settings, store, embedder, Clock.systemUTC());
         SourceRun run = new SourceRun(pipeline, store, "share", Set.of(), () -> false, Clock.systemUTC());
         Throwable failure = null;
         try {
@@ -169,6 +172,27 @@ class FolderSourceTest {
         embedder.failing = false;
         assertThat(run().indexed()).as("read again at the next run").isEqualTo(1);
         assertThat(store.chunks("docs", "share:a.md").get(0).text()).contains("Second version");
+    }
+
+    @Test
+    void changedReadersOrPolicyReachDocumentsAlreadyIndexedWithoutEmbeddingUnchangedTextAgain() throws Exception {
+        write("a.md", "# A\nMail anna.schmidt@example.com about it.");
+        write("b.md", "# B\nNothing personal here.");
+        run();
+        int embedded = embedder.texts.get();
+
+        Progress widened = run(new Pipeline.Settings("docs", Set.of("public"), "test-model", 128, 16, PiiFilter.NONE));
+        assertThat(widened.indexed()).as("both re-stored with the new readers").isEqualTo(2);
+        assertThat(embedder.texts.get()).as("with their stored vectors").isEqualTo(embedded);
+        assertThat(store.document("docs", "share:b.md").orElseThrow().readers()).containsExactly("public");
+
+        PiiPolicies policies = new PiiPolicies(new Guardrails(GuardrailsSpec.DEFAULTS, Map.of()));
+        CollectionSpec.PiiSpec redact = new CollectionSpec.PiiSpec(CollectionSpec.PiiAction.REDACT, null, null);
+        run(new Pipeline.Settings("docs", Set.of("public"), "test-model", 128, 16, policies.filter(redact), redact.toString()));
+        assertThat(store.chunks("docs", "share:a.md").get(0).text()).as("the new policy applied to the stored document")
+                .doesNotContain("anna.schmidt@example.com").contains("[EMAIL]");
+        assertThat(run(new Pipeline.Settings("docs", Set.of("public"), "test-model", 128, 16, policies.filter(redact),
+                redact.toString())).seen()).as("and then nothing more to do").isZero();
     }
 
     @Test
