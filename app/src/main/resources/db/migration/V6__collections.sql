@@ -24,8 +24,8 @@ CREATE TABLE rag_documents (
     modified_at    TIMESTAMP WITH TIME ZONE,
     ingested_at    TIMESTAMP WITH TIME ZONE NOT NULL,
     revision       INTEGER        NOT NULL,
-    readers        VARCHAR(4000)  NOT NULL,
-    metadata       VARCHAR(20000) NOT NULL,
+    readers        VARCHAR(100000) NOT NULL,
+    metadata       VARCHAR(1000000) NOT NULL,
     status         VARCHAR(16)    NOT NULL,
     reason         VARCHAR(2000),
     chunks         INTEGER        NOT NULL,
@@ -40,9 +40,9 @@ CREATE TABLE rag_chunks (
     collection  VARCHAR(100)    NOT NULL,
     document    VARCHAR(1000)   NOT NULL,
     ordinal     INTEGER         NOT NULL,
-    heading     VARCHAR(2000),
+    heading     VARCHAR(20000),
     text        VARCHAR(200000) NOT NULL,
-    vector      VARCHAR(20000),
+    vector      VARCHAR(1000000),
     CONSTRAINT rag_chunks_pk PRIMARY KEY (collection, document, ordinal)
 );
 

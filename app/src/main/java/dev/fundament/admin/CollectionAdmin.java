@@ -94,8 +94,12 @@ final class CollectionAdmin {
                 AdminRoutes.blocking(rc, 200, () -> {
                     Collection c = visible(actor, name);
                     ArrayNode data = AdminRoutes.JSON.createArrayNode();
+                    java.util.Set<String> readers = dev.fundament.retrieval.Readers.of(actor);
                     for (StoredDocument d : collections.documents(c.name(), status, limit, offset)) {
-                        data.add(document(d));
+                        // a team admin manages the collection but sees only the documents they may read
+                        if (seesAll(actor) || d.readers().stream().anyMatch(readers::contains)) {
+                            data.add(document(d));
+                        }
                     }
                     ObjectNode out = AdminRoutes.JSON.createObjectNode().put("object", "list").put("collection", c.name());
                     out.set("data", data);

@@ -93,7 +93,7 @@ final class CollectionRoutes {
                 return out;
             });
         } else {
-            String id = java.net.URLDecoder.decode(parts[2], java.nio.charset.StandardCharsets.UTF_8);
+            String id = java.net.URLDecoder.decode(parts[2].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
             blocking(rc, () -> {
                 boolean removed = collections.remove(principal, name, id);
                 if (!removed) {

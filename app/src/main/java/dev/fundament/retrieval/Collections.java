@@ -88,22 +88,51 @@ public class Collections {
             specs.put(SampleCollection.NAME, SampleCollection.install(dataDir));
         }
         specs.forEach((name, spec) -> register(new Collection(name, spec, "config", secrets(name)), pii));
-        store.collections().forEach((name, json) -> {
-            if (!collections.containsKey(name)) {
-                try {
-                    ConfigLoader.CollectionSettings settings = ConfigLoader.collection(name, JSON.readTree(json), config.spec(),
-                            System.getenv());
-                    register(new Collection(name, settings.spec(), "api", settings.secrets()), pii);
-                } catch (IOException | RuntimeException e) {
-                    LOG.errorf("Collection %s, created through the API, has settings that are no longer valid and is not served: %s",
-                            name, e.getMessage());
-                }
+        store.collections().forEach(this::registerStored);
+    }
+
+    /** Registers a collection made through the API; @return it, or null when its settings are no longer valid */
+    private Collection registerStored(String name, String json) {
+        if (collections.containsKey(name)) {
+            return null;
+        }
+        try {
+            ConfigLoader.CollectionSettings settings = ConfigLoader.collection(name, JSON.readTree(json), config.spec(),
+                    System.getenv());
+            Collection c = new Collection(name, settings.spec(), "api", settings.secrets());
+            register(c, pii);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("Collection %s, created through the API, has settings that are no longer valid and is not served: %s",
+                    name, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Follows collections made or deleted through the API on other instances: every instance reads
+     * {@code rag_collections} every few seconds.
+     */
+    synchronized void refresh() {
+        Map<String, String> stored = store.collections();
+        stored.forEach((name, json) -> {
+            Collection added = registerStored(name, json);
+            if (added != null) {
+                scheduler.schedule(added, pipelines.get(name));
             }
         });
+        for (Collection c : List.copyOf(collections.values())) {
+            if (c.origin().equals("api") && !stored.containsKey(c.name())) {
+                scheduler.unschedule(c.name());
+                collections.remove(c.name());
+                pipelines.remove(c.name());
+            }
+        }
     }
 
     void start(@Observes StartupEvent event) {
         scheduler.start();
+        scheduler.every(java.time.Duration.ofSeconds(5), this::refresh);
         for (Collection c : collections.values()) {
             scheduler.schedule(c, pipelines.get(c.name()));
         }
@@ -227,7 +256,7 @@ public class Collections {
      * @param settings the collection in fundament.yaml's shape
      * @throws dev.fundament.config.ConfigException listing every problem with the settings
      */
-    public Collection create(Principal principal, String name, JsonNode settings) {
+    public synchronized Collection create(Principal principal, String name, JsonNode settings) {
         if (collections.containsKey(name)) {
             throw new GatewayException(ErrorKind.CONFLICT, "Collection '" + name + "' exists already.", "name");
         }
@@ -243,6 +272,7 @@ public class Collections {
             throw new GatewayException(ErrorKind.PERMISSION_DENIED, "A team admin may create collections owned by their own"
                     + " team only (owner: " + principal.team() + ").", "owner");
         }
+        store.drop(name); // what a collection of that name left behind (removed from fundament.yaml) is not adopted
         if (!store.createCollection(name, settings.toString(), principal.subject(), clock.instant())) {
             throw new GatewayException(ErrorKind.CONFLICT, "Collection '" + name + "' exists already.", "name");
         }
@@ -253,7 +283,7 @@ public class Collections {
     }
 
     /** Deletes a collection created through the API, with all its documents. */
-    public void drop(Principal principal, String name) {
+    public synchronized void drop(Principal principal, String name) {
         Collection c = manageable(principal, name);
         if (c.origin().equals("config")) {
             throw new GatewayException(ErrorKind.CONFLICT, "Collection '" + name + "' is defined in fundament.yaml; "

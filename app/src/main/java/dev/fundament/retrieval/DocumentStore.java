@@ -79,6 +79,18 @@ public final class DocumentStore {
      * revision grows when the content hash differs from the stored one.
      */
     public void put(StoredDocument d, List<StoredChunk> chunks) {
+        try {
+            write(d, chunks);
+        } catch (RetrievalStoreException e) {
+            if (!(e.getCause() instanceof java.sql.SQLIntegrityConstraintViolationException)
+                    && !(e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState()))) {
+                throw e;
+            }
+            write(d, chunks); // another writer inserted the same document between our delete and insert: ours is newer
+        }
+    }
+
+    private void write(StoredDocument d, List<StoredChunk> chunks) {
         inTransaction(c -> {
             int revision = revision(c, d.collection(), d.id(), d.contentSha256());
             deleteRow(c, "DELETE FROM rag_chunks WHERE collection = ? AND document = ?", d.collection(), d.id());
@@ -90,7 +102,7 @@ public final class DocumentStore {
                     ps.setString(1, d.collection());
                     ps.setString(2, d.id());
                     ps.setInt(3, chunk.ordinal());
-                    ps.setString(4, chunk.heading());
+                    ps.setString(4, cut(chunk.heading(), 20000));
                     ps.setString(5, chunk.text());
                     ps.setString(6, chunk.vector() == null ? null : encode(chunk.vector()));
                     ps.addBatch();

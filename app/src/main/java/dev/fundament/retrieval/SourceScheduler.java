@@ -55,6 +55,12 @@ final class SourceScheduler {
         t.setDaemon(true);
         return t;
     });
+    /** Leases are renewed on a thread of their own: a long catch-up or merge must not let them lapse. */
+    private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fundament-source-leases");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean stopped;
     private int sinceMerge;
 
@@ -68,13 +74,25 @@ final class SourceScheduler {
 
     void start() {
         timer.scheduleWithFixedDelay(this::follow, 0, FOLLOW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::renewLeases, LEASE.toSeconds() / 3, LEASE.toSeconds() / 3, TimeUnit.SECONDS);
+        leases.scheduleWithFixedDelay(this::renewLeases, LEASE.toSeconds() / 3, LEASE.toSeconds() / 3, TimeUnit.SECONDS);
+    }
+
+    /** Runs a light task (reading the collections made through the API) every {@code period}. */
+    void every(Duration period, Runnable task) {
+        leases.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("Periodic collection task failed: %s", e.getMessage());
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void stop() {
         stopped = true;
         workers.values().forEach(Worker::stop);
         timer.shutdownNow();
+        leases.shutdownNow();
         for (Worker w : workers.values()) {
             try {
                 w.thread.join(10_000);
@@ -97,10 +115,19 @@ final class SourceScheduler {
         }
     }
 
+    /** A run whose lease could not be renewed (another instance took over) is stopped. */
     private void renewLeases() {
         for (Worker w : workers.values()) {
             if (w.running != null) {
-                store.lease(w.collection, w.spec.name(), instance, LEASE, clock.instant());
+                try {
+                    if (!store.lease(w.collection, w.spec.name(), instance, LEASE, clock.instant())) {
+                        LOG.warnf("Lost the lease of source %s of collection %s; stopping its run", w.spec.name(), w.collection);
+                        w.leaseLost = true;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not renew the lease of source %s of collection %s: %s", w.spec.name(), w.collection,
+                            e.getMessage());
+                }
             }
         }
     }
@@ -124,6 +151,7 @@ final class SourceScheduler {
         }
     }
 
+    /** Stops a collection's sources and waits for their runs to end (at most 30 s). */
     void unschedule(String collection) {
         List<Worker> gone = new ArrayList<>();
         workers.entrySet().removeIf(e -> {
@@ -134,6 +162,14 @@ final class SourceScheduler {
             return false;
         });
         gone.forEach(Worker::stop);
+        for (Worker w : gone) {
+            try {
+                w.thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     void runNow(String collection) {
@@ -158,6 +194,7 @@ final class SourceScheduler {
         final Thread thread;
         volatile SourceRun running;
         volatile SourceRun last;
+        volatile boolean leaseLost;
         private volatile boolean stopping;
         private boolean wake;
 
@@ -182,8 +219,9 @@ final class SourceScheduler {
         }
 
         private void runOnce() {
+            leaseLost = false;
             SourceRun run = new SourceRun(pipeline, store, spec.name(), new LinkedHashSet<>(spec.readers()),
-                    () -> stopping || stopped, clock);
+                    () -> stopping || stopped || leaseLost, clock);
             running = run;
             Throwable failure = null;
             try {

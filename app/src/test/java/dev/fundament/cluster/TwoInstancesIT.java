@@ -203,6 +203,29 @@ class TwoInstancesIT {
         awaitBody(first, query, body -> !body.contains("intranet:canteen"), "the deletion reaches the first instance");
     }
 
+    /** A collection made through the admin API on one instance is served by the other within seconds, and so is its deletion. */
+    @Test
+    void aCollectionMadeOnOneInstanceIsServedByTheOther() throws Exception {
+        HttpResponse<String> created = first.post("/admin/v1/collections", ADMIN, "{\"name\": \"faq\", \"settings\":"
+                + " {\"owner\": \"default\", \"readers\": [\"public\"], \"sources\": [{\"name\": \"web\", \"type\": \"push\"}]}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpResponse<String> pushed = second.post("/v1/collections/faq/documents", ADMIN,
+                "{\"source\": \"web\", \"documents\": [{\"id\": \"returns\", \"text\": \"Returns within 30 days.\"}]}");
+        while (pushed.statusCode() == 404) {
+            assertThat(System.nanoTime()).as("the second instance learns of the collection").isLessThan(deadline);
+            pushed = second.post("/v1/collections/faq/documents", ADMIN,
+                    "{\"source\": \"web\", \"documents\": [{\"id\": \"returns\", \"text\": \"Returns within 30 days.\"}]}");
+        }
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+        assertThat(first.delete("/admin/v1/collections/faq", ADMIN).statusCode()).isEqualTo(200);
+        HttpResponse<String> gone = second.post("/v1/collections/faq/search", ADMIN, "{\"query\": \"returns\"}");
+        while (gone.statusCode() != 404) {
+            assertThat(System.nanoTime()).as("the second instance forgets it").isLessThan(deadline);
+            gone = second.post("/v1/collections/faq/search", ADMIN, "{\"query\": \"returns\"}");
+        }
+    }
+
     private static void awaitBody(Instance instance, String query, java.util.function.Predicate<String> condition, String what)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -41,7 +41,7 @@ final class ExtractiveChatProvider implements ChatProvider {
     static final int SENTENCES = 3;
     static final String NOTHING = "The documents I was given do not answer this question.";
 
-    private static final Pattern PASSAGE = Pattern.compile("(?m)^\\[(\\d+)\\] ");
+    private static final Pattern PASSAGE = Pattern.compile("(?m)^\\[(\\d{1,4})\\] ");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}-]*");
     private static final Set<String> STOP = Set.copyOf(List.of("the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "is", "are",
             "was", "were", "be", "been", "what", "which", "who", "whom", "how", "when", "where", "why", "do", "does", "did",
@@ -54,18 +54,22 @@ final class ExtractiveChatProvider implements ChatProvider {
 
     @Override
     public Uni<ChatResult> chat(String upstreamModel, ChatRequest request) {
-        return Uni.createFrom().item(() -> {
+        io.vertx.core.Context loop = io.vertx.core.Vertx.currentContext();
+        Uni<ChatResult> result = Uni.createFrom().item(() -> {
             check(upstreamModel);
             String answer = answer(request);
             return new ChatResult("chatcmpl-" + UUID.randomUUID(), System.currentTimeMillis() / 1000, "local/" + MODEL,
                     List.of(new ChatResult.Choice(0, Message.text(Role.ASSISTANT, answer), FinishReason.STOP, Map.of())),
                     usage(request, answer), Map.of());
-        });
+        }).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+        // scored on a worker (a long context takes a while), answered on the caller's event loop
+        return loop == null ? result : result.emitOn(task -> loop.runOnContext(v -> task.run()));
     }
 
     @Override
     public Multi<ChatChunk> stream(String upstreamModel, ChatRequest request) {
-        return Multi.createFrom().deferred(() -> {
+        io.vertx.core.Context loop = io.vertx.core.Vertx.currentContext();
+        Multi<ChatChunk> chunked = Multi.createFrom().deferred(() -> {
             check(upstreamModel);
             String answer = answer(request);
             String id = "chatcmpl-" + UUID.randomUUID();
@@ -79,7 +83,8 @@ final class ExtractiveChatProvider implements ChatProvider {
             chunks.add(chunk(id, created, null, null, FinishReason.STOP, null));
             chunks.add(new ChatChunk(id, created, "local/" + MODEL, List.of(), usage(request, answer), Map.of()));
             return Multi.createFrom().iterable(chunks);
-        });
+        }).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+        return loop == null ? chunked : chunked.emitOn(task -> loop.runOnContext(v -> task.run()));
     }
 
     private static ChatChunk chunk(String id, long created, Role role, String content, FinishReason finish, Usage usage) {

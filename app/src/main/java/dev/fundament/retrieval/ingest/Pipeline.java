@@ -119,6 +119,9 @@ public final class Pipeline {
         /** Prepares a document; it is stored at the latest by {@link #flush}. */
         public void add(SourceDocument doc) {
             String id = source + ":" + doc.id();
+            if (pending.stream().anyMatch(p -> p.document().id().equals(id))) {
+                flush(); // an older version waits in the batch: it must be stored before this one
+            }
             Set<String> readers = !doc.readers().isEmpty() ? doc.readers()
                     : !sourceReaders.isEmpty() ? sourceReaders : settings.readers();
             String sha256;
@@ -131,12 +134,16 @@ public final class Pipeline {
             Optional<StoredDocument> stored = store.document(settings.collection(), id);
             if (stored.isPresent() && "indexed".equals(stored.get().status()) && sha256.equals(stored.get().contentSha256())) {
                 StoredDocument s = stored.get();
-                String title = doc.title() != null ? doc.title() : s.title();
-                if (s.readers().equals(readers) && s.metadata().equals(doc.metadata()) && java.util.Objects.equals(s.title(), title)) {
+                String title = doc.title() != null ? settings.pii().apply(doc.title()).text() : s.title();
+                Map<String, String> metadata = new java.util.LinkedHashMap<>();
+                doc.metadata().forEach((k, v) -> metadata.put(k, settings.pii().apply(v).text()));
+                if (s.readers().equals(readers) && s.metadata().equals(metadata) && java.util.Objects.equals(s.title(), title)) {
                     store.touch(settings.collection(), id, doc.version(), doc.modifiedAt());
                     counter.counted(Outcome.UNCHANGED, 0);
                 } else {
-                    store.put(record(doc, id, readers, title, sha256, "indexed", null, s.pii()),
+                    SourceDocument cleaned = new SourceDocument(doc.id(), doc.uri(), title, doc.modifiedAt(), doc.version(),
+                            doc.readers(), metadata, doc.content());
+                    store.put(record(cleaned, id, readers, title, sha256, "indexed", null, s.pii()),
                             store.chunks(settings.collection(), id));
                     counter.counted(Outcome.INDEXED, s.chunks());
                 }
@@ -167,6 +174,27 @@ public final class Pipeline {
                 return;
             }
             String title = doc.title() != null ? doc.title() : extracted.title() != null ? extracted.title() : title(blocks, doc.id());
+            PiiFilter.Result cleanTitle = settings.pii().apply(title);
+            Map<String, String> metadata = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, String> e : doc.metadata().entrySet()) {
+                PiiFilter.Result r = settings.pii().apply(e.getValue());
+                r.found().forEach((category, n) -> found.merge(category, n, Integer::sum));
+                metadata.put(e.getKey(), r.text());
+                if (r.blocked()) {
+                    fail(doc, id, readers, sha256, "not indexed: the collection's personal-data policy blocks documents "
+                            + "containing " + String.join(", ", r.found().keySet()));
+                    return;
+                }
+            }
+            cleanTitle.found().forEach((category, n) -> found.merge(category, n, Integer::sum));
+            if (cleanTitle.blocked()) {
+                fail(doc, id, readers, sha256, "not indexed: the collection's personal-data policy blocks documents "
+                        + "containing " + String.join(", ", cleanTitle.found().keySet()));
+                return;
+            }
+            title = cleanTitle.text();
+            doc = new SourceDocument(doc.id(), doc.uri(), title, doc.modifiedAt(), doc.version(), doc.readers(), metadata,
+                    doc.content());
             String pii = found.isEmpty() ? null : found.toString();
             String reason = extracted.truncated() ? "text cut at " + Extractor.MAX_CHARS + " characters" : null;
             pending.add(new Prepared(record(doc, id, readers, title, sha256, "indexed", reason, pii), pieces));

@@ -30,7 +30,9 @@ import java.util.Set;
  * <p>Access: a {@code .readers} file in a directory lists, one per line, who may read the files in
  * it and below ({@code team:hr}, {@code group:works-council}, {@code user:ann}, {@code public}); the
  * nearest one up the tree wins, and without one the source's or collection's readers apply. It mirrors
- * how shares are usually permissioned: by folder. Changing it re-indexes the files it covers.
+ * how shares are usually permissioned: by folder. Changing it re-indexes the files it covers. One
+ * that cannot be read or names nobody keeps its folder's files out (recorded as failed): an access
+ * list is never replaced by a wider one.
  */
 final class FolderSource implements Source {
 
@@ -38,6 +40,8 @@ final class FolderSource implements Source {
     static final List<String> DEFAULT_INCLUDE = List.of("*.pdf", "*.docx", "*.doc", "*.xlsx", "*.xls", "*.pptx", "*.ppt",
             "*.odt", "*.ods", "*.odp", "*.rtf", "*.html", "*.htm", "*.md", "*.markdown", "*.txt", "*.eml", "*.msg", "*.csv");
     static final String READERS_FILE = ".readers";
+    /** The readers of a folder whose {@code .readers} file cannot be read or names nobody: its files are not indexed. */
+    private static final Set<String> LOCKED = Set.of("\u0000locked");
 
     private final Path root;
     private final List<PathMatcher> include;
@@ -74,7 +78,8 @@ final class FolderSource implements Source {
                 }
                 Set<String> inherited = dir.equals(root) ? Set.of() : readersByDir.getOrDefault(dir.getParent(), Set.of());
                 Path file = dir.resolve(READERS_FILE);
-                readersByDir.put(dir, Files.isReadable(file) ? readers(file) : inherited);
+                Set<String> own = !Files.exists(file) ? inherited : Files.isReadable(file) ? readers(file) : LOCKED;
+                readersByDir.put(dir, own.isEmpty() && Files.exists(file) ? LOCKED : own);
                 return context.stopping() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
             }
 
@@ -86,8 +91,13 @@ final class FolderSource implements Source {
                 }
                 String id = id(file);
                 seen.add(id);
-                Found f = new Found(id, file, attrs.lastModifiedTime().toMillis(), attrs.size(),
-                        readersByDir.getOrDefault(file.getParent(), Set.of()));
+                Set<String> readers = readersByDir.getOrDefault(file.getParent(), Set.of());
+                if (readers == LOCKED) { // fail closed: an ACL that cannot be read must not fall back to a wider one
+                    context.failed(id, file.toUri().toString(), "not indexed: the " + READERS_FILE + " file of its folder"
+                            + " cannot be read or names no reader");
+                    return FileVisitResult.CONTINUE;
+                }
+                Found f = new Found(id, file, attrs.lastModifiedTime().toMillis(), attrs.size(), readers);
                 if (!f.version().equals(known.get(id))) {
                     changed.add(f);
                 }

@@ -58,6 +58,12 @@ final class MailSource implements Source {
             }
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             if (name.endsWith(".eml")) {
+                if (Files.size(file) > MAX_MESSAGE) {
+                    String id = path.relativize(file).toString();
+                    seen.add(id);
+                    context.failed(id, file.toUri().toString(), "message larger than " + (MAX_MESSAGE >> 20) + " MiB");
+                    continue;
+                }
                 byte[] message = Files.readAllBytes(file);
                 String id = messageId(message, path.relativize(file).toString());
                 seen.add(id);
@@ -166,7 +172,9 @@ final class MailSource implements Source {
             if (c == '\n') {
                 return b.toByteArray();
             }
-            b.write(c);
+            if (b.size() <= MAX_MESSAGE) { // a line longer than a message may be is cut; the message then fails as too large
+                b.write(c);
+            }
         }
         return b.size() == 0 ? null : b.toByteArray();
     }

@@ -81,6 +81,7 @@ final class RecordsSource implements Source {
                     JsonNode record = records.next();
                     String id = text(record.get(fields.id()));
                     if (id == null || id.isBlank()) {
+                        seen.add(prefix + "record-" + n);
                         context.failed(prefix + "record-" + n, file.toUri() + "#" + n,
                                 "record " + n + " of " + file.getFileName() + " has no '" + fields.id() + "' field");
                         continue;
@@ -175,7 +176,14 @@ final class RecordsSource implements Source {
 
                     @Override
                     public boolean hasNext() {
-                        return next == JsonToken.START_OBJECT;
+                        if (next == JsonToken.START_OBJECT) {
+                            return true;
+                        }
+                        if (next != JsonToken.END_ARRAY) { // a cut or mixed export must not read as "every later record is gone"
+                            throw new java.io.UncheckedIOException(new IOException("expected an object or the end of the array, found "
+                                    + next + " at line " + parser.currentLocation().getLineNr()));
+                        }
+                        return false;
                     }
 
                     @Override

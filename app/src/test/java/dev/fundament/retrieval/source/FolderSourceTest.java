@@ -136,6 +136,13 @@ class FolderSourceTest {
         assertThat(store.document("docs", "share:public/catalogue.md").orElseThrow().readers())
                 .as("the collection's default").containsExactly("team:support");
 
+        write("hr/.readers", "# emptied by mistake\n");
+        Progress locked = run();
+        assertThat(store.document("docs", "share:hr/reviews/salaries.md").orElseThrow().status())
+                .as("an access list naming nobody keeps the files out; it never falls back to the collection's readers")
+                .isEqualTo("failed");
+        assertThat(locked.failed()).isEqualTo(1);
+
         write("hr/.readers", "team:hr\n");
         Progress p = run();
         assertThat(p.indexed()).as("a readers change re-stores what it covers").isEqualTo(1);
