@@ -148,12 +148,13 @@ public class Collections {
         index.close();
     }
 
+    /** The pipeline first: a collection is visible only once everything it needs is there. */
     private void register(Collection c, PiiPolicies pii) {
-        collections.put(c.name(), c);
         CollectionSpec s = c.spec();
         pipelines.put(c.name(), new Pipeline(new Pipeline.Settings(c.name(), c.readers(), s.embeddingModel(),
                 s.chunking().maxTokens(), s.chunking().overlapTokens(), pii.filter(s.pii()), s.pii().toString()), store,
                 embedder, clock));
+        collections.put(c.name(), c);
     }
 
     public List<Collection> list() {
@@ -211,7 +212,11 @@ public class Collections {
             throw new GatewayException(ErrorKind.INVALID_REQUEST, "Collection '" + name + "' has no push source '" + source
                     + "'; leave 'source' out (documents go to source 'api') or name one of its push sources.", "source");
         }
-        SourceRun run = new SourceRun(pipelines.get(c.name()), store, source, Set.of(), () -> false, clock);
+        Pipeline pipeline = pipelines.get(c.name());
+        if (pipeline == null) { // deleted meanwhile
+            throw new GatewayException(ErrorKind.COLLECTION_NOT_FOUND, "Collection '" + name + "' does not exist.", "collection");
+        }
+        SourceRun run = new SourceRun(pipeline, store, source, Set.of(), () -> false, clock);
         try {
             for (SourceDocument d : documents) {
                 run.upsert(d);
