@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ConfigLoaderTest {
 
     private static final Map<String, String> ENV = Map.of("OPENAI_API_KEY", "sk-test", "ANTHROPIC_API_KEY", "ak-test",
-            "AZURE_OPENAI_API_KEY", "az-test");
+            "AZURE_OPENAI_API_KEY", "az-test", "CRM_DB_PASSWORD", "crm-test", "HELPDESK_DB_PASSWORD", "helpdesk-test");
 
     @Test
     void theDocumentedExampleLoads() {

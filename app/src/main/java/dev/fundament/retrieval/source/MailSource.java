@@ -66,7 +66,10 @@ final class MailSource implements Source {
                 }
                 byte[] message = Files.readAllBytes(file);
                 String id = messageId(message, path.relativize(file).toString());
-                seen.add(id);
+                if (!seen.add(id)) {
+                    id = path.relativize(file).toString();
+                    seen.add(id);
+                }
                 context.upsert(document(id, file, message));
             } else if (name.endsWith(".mbox") || name.endsWith(".mbx") || file.equals(path)) {
                 mbox(file, context, seen);
@@ -125,7 +128,10 @@ final class MailSource implements Source {
             return;
         }
         String id = messageId(message, fallback);
-        seen.add(id);
+        if (!seen.add(id)) { // a second message with the same Message-ID (a copy, or a forged id): kept apart
+            id = fallback;
+            seen.add(id);
+        }
         context.upsert(document(id, file, message));
     }
 
