@@ -214,6 +214,12 @@ class CollectionHttpTest {
         JsonPath failed = given().get("/admin/v1/collections/manuals/documents?status=failed").jsonPath();
         assertThat(failed.getString("data[0].id")).isEqualTo("share:scan.pdf");
         assertThat(failed.getString("data[0].reason")).contains("scan.pdf");
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).as("metrics for alerts")
+                .containsPattern("fundament_collection_source_failing\\{collection=\"manuals\",source=\"nas\"[^}]*} 1\\.0")
+                .containsPattern("fundament_collection_source_failing\\{collection=\"manuals\",source=\"share\"[^}]*} 0\\.0")
+                .containsPattern("fundament_collection_documents\\{collection=\"manuals\",status=\"failed\"[^}]*} 1\\.0")
+                .containsPattern("fundament_collection_documents\\{collection=\"manuals\",status=\"indexed\"[^}]*} 2\\.0");
         given().get("/q/health/group/connectors").then().statusCode(503)
                 .body("checks[0].data.'manuals/nas'", org.hamcrest.Matchers.containsString("not-mounted"));
 
