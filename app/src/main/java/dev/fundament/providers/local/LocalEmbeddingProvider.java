@@ -8,7 +8,7 @@ import dev.fundament.inference.Usage;
 import dev.fundament.providers.EmbeddingProvider;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+
 import dev.langchain4j.model.output.Response;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ final class LocalEmbeddingProvider implements EmbeddingProvider {
 
     private final ExecutorService pool;
     private final ExecutorService callers;
-    private final CompletableFuture<BgeSmallEnV15QuantizedEmbeddingModel> model;
+    private final CompletableFuture<BgeSmallModel> model;
 
     private LocalEmbeddingProvider() {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -58,7 +58,7 @@ final class LocalEmbeddingProvider implements EmbeddingProvider {
         });
         this.model = CompletableFuture.supplyAsync(() -> {
             long start = System.nanoTime();
-            BgeSmallEnV15QuantizedEmbeddingModel m = new BgeSmallEnV15QuantizedEmbeddingModel(pool);
+            BgeSmallModel m = new BgeSmallModel(pool);
             m.embed("warm up");
             LOG.infof("In-process embedding model %s loaded in %d ms", MODEL, (System.nanoTime() - start) / 1_000_000);
             return m;
@@ -110,7 +110,7 @@ final class LocalEmbeddingProvider implements EmbeddingProvider {
         for (String input : request.inputs()) {
             segments.add(TextSegment.from(input.isEmpty() ? " " : input));
         }
-        BgeSmallEnV15QuantizedEmbeddingModel m = model.join();
+        BgeSmallModel m = model.join();
         return Uni.createFrom().completionStage(CompletableFuture.supplyAsync(() -> m.embedAll(segments), callers))
                 .onItem().transform(LocalEmbeddingProvider::result);
     }
