@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * bge-small-en-v1.5 (quantized), run in-process by ONNX Runtime through LangChain4j's packaged model.
+ * bge-small-en-v1.5 (quantized), run in-process by ONNX Runtime: LangChain4j's packaged model file in a
+ * session of one thread per inference ({@link BgeSmallModel}).
  *
  * <p>Inference is CPU-bound, so it never runs on an event loop: each request's inputs go as one batch
  * to a caller pool, and the model spreads a batch's texts across a second pool sized to the cores. Two
