@@ -214,8 +214,12 @@ final class ExtractiveChatProvider implements ChatProvider {
                 continue;
             }
             header = null;
+            String title = lines[0].strip();
+            if (line.replaceFirst("^[a-z][a-z_]{0,29}: ", "").equals(title) || line.equals(title)) {
+                continue; // the title again, as a record's "subject: ..." line: no answer in itself
+            }
             for (String sentence : line.split("(?<=[.!?])\\s+(?=[\\p{Lu}\\d])")) {
-                add(passage, sentence, out);
+                add(passage, sentence.replaceFirst("^[a-z][a-z_]{0,29}: ", ""), out); // a record's field label
             }
         }
         if (lines.length == 1) {
