@@ -290,6 +290,23 @@ public class AdminRoutes {
         }
     }
 
+    /** A whole-number query parameter from {@code min} to {@code max}; {@code fallback} when absent. */
+    static int number(String value, int fallback, int min, int max, String name) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error
+        }
+        throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + name + "' must be a whole number from " + min + " to "
+                + max + ", was '" + value + "'.", name);
+    }
+
     static void blocking(RoutingContext rc, int status, Callable<JsonNode> work) {
         rc.vertx().<JsonNode>executeBlocking(() -> {
             try {

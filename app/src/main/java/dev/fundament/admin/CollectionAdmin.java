@@ -89,8 +89,8 @@ final class CollectionAdmin {
                     throw new GatewayException(ErrorKind.INVALID_REQUEST, "'status' is indexed or failed, was '" + status + "'.",
                             "status");
                 }
-                int limit = number(rc.request().getParam("limit"), 100, 1000, "limit");
-                int offset = number(rc.request().getParam("offset"), 0, Integer.MAX_VALUE, "offset");
+                int limit = AdminRoutes.number(rc.request().getParam("limit"), 100, 0, 1000, "limit");
+                int offset = AdminRoutes.number(rc.request().getParam("offset"), 0, 0, Integer.MAX_VALUE, "offset");
                 AdminRoutes.blocking(rc, 200, () -> {
                     Collection c = visible(actor, name);
                     ArrayNode data = AdminRoutes.JSON.createArrayNode();
@@ -202,21 +202,5 @@ final class CollectionAdmin {
                 .put("ingested_at", d.ingestedAt().toString()).put("personal_data", d.pii());
         d.readers().stream().sorted().forEach(o.putArray("readers")::add);
         return o;
-    }
-
-    private static int number(String value, int fallback, int max, String name) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n < 0 || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + name + "' must be a whole number from 0 to " + max
-                    + ", was '" + value + "'.", name);
-        }
     }
 }

@@ -2,8 +2,6 @@ package dev.fundament.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fundament.error.ErrorKind;
-import dev.fundament.error.GatewayException;
 import dev.fundament.gateway.RouteGovernance;
 import dev.fundament.routing.Condition;
 import dev.fundament.routing.RouteTable;
@@ -118,20 +116,8 @@ final class RouteJson {
         n.put("answer", o.answer());
     }
 
-    /** @throws GatewayException 400 unless the limit is a whole number from 1 to 500 */
+    /** @throws dev.fundament.error.GatewayException 400 unless the limit is a whole number from 1 to 500 */
     static int limit(String text) {
-        if (text == null) {
-            return 20;
-        }
-        try {
-            int n = Integer.parseInt(text.trim());
-            if (n >= 1 && n <= 500) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the error
-        }
-        throw new GatewayException(ErrorKind.INVALID_REQUEST, "limit must be a whole number from 1 to 500, was '" + text + "'.",
-                "limit");
+        return AdminRoutes.number(text, 20, 1, 500, "limit");
     }
 }

@@ -95,27 +95,26 @@ final class TokenVerifier {
 
     /** The provider's groups or roles named by the roles claim, for group readers of company data. */
     private List<String> groups(JwtClaims claims) {
+        return rolesClaim(claims).stream().map(g -> g.startsWith("/") ? g.substring(1) : g).toList();
+    }
+
+    /** The values of the roles claim (Keycloak, Entra ID and Okta list groups and roles there). */
+    private List<String> rolesClaim(JwtClaims claims) {
         Object value = path(claims.getClaimsMap(), sso.rolesClaim());
         List<String> out = new ArrayList<>();
         if (value instanceof List<?> list) {
-            for (Object group : list) {
-                String g = String.valueOf(group);
-                out.add(g.startsWith("/") ? g.substring(1) : g);
-            }
+            list.forEach(v -> out.add(String.valueOf(v)));
         }
         return out;
     }
 
     private Set<Role> roles(JwtClaims claims) {
-        Object value = path(claims.getClaimsMap(), sso.rolesClaim());
         Set<Role> roles = EnumSet.noneOf(Role.class);
-        if (value instanceof List<?> list) {
-            for (Object group : list) {
-                String mapped = sso.roleMapping().get(String.valueOf(group));
-                Role role = mapped == null ? null : Role.fromWire(mapped);
-                if (role != null) {
-                    roles.add(role);
-                }
+        for (String group : rolesClaim(claims)) {
+            String mapped = sso.roleMapping().get(group);
+            Role role = mapped == null ? null : Role.fromWire(mapped);
+            if (role != null) {
+                roles.add(role);
             }
         }
         if (roles.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.fundament.observability;
 
 import dev.fundament.retrieval.Collection;
 import dev.fundament.retrieval.Collections;
+import dev.fundament.retrieval.DocumentStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -66,17 +67,20 @@ public class CollectionMetrics {
         }
     }
 
+    /** One store query (or one index count) per gauge and scrape, not a whole status each. */
     private double count(String collection, String what) {
         if (collections.find(collection).isEmpty()) {
             return Double.NaN;
         }
         try {
-            Collections.Status s = collections.status(collection);
+            if (what.equals("index")) {
+                return collections.indexedChunks(collection);
+            }
+            DocumentStore.Counts counts = collections.store().counts(collection);
             return switch (what) {
-                case "indexed" -> s.counts().indexed();
-                case "failed" -> s.counts().failed();
-                case "chunks" -> s.counts().chunks();
-                default -> s.indexedChunks();
+                case "indexed" -> counts.indexed();
+                case "failed" -> counts.failed();
+                default -> counts.chunks();
             };
         } catch (RuntimeException e) {
             return Double.NaN;
@@ -84,6 +88,6 @@ public class CollectionMetrics {
     }
 
     private double failing(String collection, String source) {
-        return collections.failingSources().containsKey(collection + "/" + source) ? 1 : 0;
+        return collections.store().source(collection, source).filter(s -> "failing".equals(s.status())).isPresent() ? 1 : 0;
     }
 }

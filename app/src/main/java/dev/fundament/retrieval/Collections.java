@@ -331,7 +331,12 @@ public class Collections {
                     state.map(DocumentStore.SourceState::lastRunAt).orElse(null),
                     state.map(DocumentStore.SourceState::lastSuccessAt).orElse(null), p));
         }
-        return new Status(c, store.counts(name), index.count(name), follower.position(), sources);
+        return new Status(c, store.counts(name), indexedChunks(name), follower.position(), sources);
+    }
+
+    /** @return chunks of the collection in this instance's index */
+    public int indexedChunks(String name) {
+        return index.count(require(name).name());
     }
 
     public List<StoredDocument> documents(String name, String status, int limit, int offset) {

@@ -214,23 +214,20 @@ public final class DocumentStore {
     }
 
     public void saveSettingsHash(String collection, String source, String sha256) {
-        ensureSource(collection, source);
-        update("UPDATE rag_sources SET settings_sha256 = ? WHERE collection = ? AND source = ?", sha256, collection, source);
+        updateSource(collection, source, "UPDATE rag_sources SET settings_sha256 = ? WHERE collection = ? AND source = ?", sha256, collection, source);
     }
 
     public void saveCursor(String collection, String source, String cursor) {
-        ensureSource(collection, source);
-        update("UPDATE rag_sources SET cursor_value = ? WHERE collection = ? AND source = ?", cursor, collection, source);
+        updateSource(collection, source, "UPDATE rag_sources SET cursor_value = ? WHERE collection = ? AND source = ?", cursor, collection, source);
     }
 
     /** Records how a run ended: {@code ok} or {@code failing} with the error. */
     public void recordRun(String collection, String source, String error, Instant at) {
-        ensureSource(collection, source);
         if (error == null) {
-            update("UPDATE rag_sources SET status = 'ok', error = NULL, last_run_at = ?, last_success_at = ? "
+            updateSource(collection, source, "UPDATE rag_sources SET status = 'ok', error = NULL, last_run_at = ?, last_success_at = ? "
                     + "WHERE collection = ? AND source = ?", Timestamp.from(at), Timestamp.from(at), collection, source);
         } else {
-            update("UPDATE rag_sources SET status = 'failing', error = ?, last_run_at = ? WHERE collection = ? AND source = ?",
+            updateSource(collection, source, "UPDATE rag_sources SET status = 'failing', error = ?, last_run_at = ? WHERE collection = ? AND source = ?",
                     error.length() > 2000 ? error.substring(0, 2000) : error, Timestamp.from(at), collection, source);
         }
     }
@@ -241,8 +238,7 @@ public final class DocumentStore {
      * @return whether {@code owner} holds the lease now
      */
     public boolean lease(String collection, String source, String owner, Duration length, Instant now) {
-        ensureSource(collection, source);
-        return update("UPDATE rag_sources SET lease_owner = ?, lease_until = ? WHERE collection = ? AND source = ? "
+        return updateSource(collection, source, "UPDATE rag_sources SET lease_owner = ?, lease_until = ? WHERE collection = ? AND source = ? "
                         + "AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)",
                 owner, Timestamp.from(now.plus(length)), collection, source, owner, Timestamp.from(now)) > 0;
     }
@@ -250,6 +246,16 @@ public final class DocumentStore {
     public void release(String collection, String source, String owner) {
         update("UPDATE rag_sources SET lease_owner = NULL, lease_until = NULL WHERE collection = ? AND source = ? "
                 + "AND lease_owner = ?", collection, source, owner);
+    }
+
+    /** Updates a source's row, creating it first when the update found none (a source's first run). */
+    private int updateSource(String collection, String source, String sql, Object... args) {
+        int updated = update(sql, args);
+        if (updated > 0) {
+            return updated;
+        }
+        ensureSource(collection, source);
+        return update(sql, args);
     }
 
     private void ensureSource(String collection, String source) {

@@ -287,13 +287,7 @@ public final class HybridIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot search the retrieval index", e);
         } finally {
-            if (searcher != null) {
-                try {
-                    searchers.release(searcher);
-                } catch (IOException e) {
-                    // the searcher is released with the index at close
-                }
-            }
+            release(searcher);
         }
     }
 

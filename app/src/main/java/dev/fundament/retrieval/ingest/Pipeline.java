@@ -134,9 +134,9 @@ public final class Pipeline {
             Optional<StoredDocument> stored = store.document(settings.collection(), id);
             if (stored.isPresent() && "indexed".equals(stored.get().status()) && sha256.equals(stored.get().contentSha256())) {
                 StoredDocument s = stored.get();
-                String title = doc.title() != null ? settings.pii().apply(doc.title()).text() : s.title();
-                Map<String, String> metadata = new java.util.LinkedHashMap<>();
-                doc.metadata().forEach((k, v) -> metadata.put(k, settings.pii().apply(v).text()));
+                Screen screen = new Screen();
+                String title = doc.title() != null ? screen.apply(doc.title()) : s.title();
+                Map<String, String> metadata = screen.apply(doc.metadata());
                 if (s.readers().equals(readers) && s.metadata().equals(metadata) && java.util.Objects.equals(s.title(), title)) {
                     store.touch(settings.collection(), id, doc.version(), doc.modifiedAt());
                     counter.counted(Outcome.UNCHANGED, 0);
@@ -157,45 +157,29 @@ public final class Pipeline {
                 return;
             }
             List<Block> blocks = new ArrayList<>(extracted.blocks().size());
-            Map<String, Integer> found = new TreeMap<>();
+            Screen screen = new Screen();
             for (Block b : extracted.blocks()) {
-                PiiFilter.Result r = settings.pii().apply(b.text());
-                r.found().forEach((category, n) -> found.merge(category, n, Integer::sum));
-                if (r.blocked()) {
-                    fail(doc, id, readers, sha256, "not indexed: the collection's personal-data policy blocks documents "
-                            + "containing " + String.join(", ", r.found().keySet()));
+                blocks.add(new Block(b.kind(), b.level(), screen.apply(b.text())));
+                if (screen.refused != null) {
+                    fail(doc, id, readers, sha256, screen.reason());
                     return;
                 }
-                blocks.add(new Block(b.kind(), b.level(), r.text()));
             }
             List<Chunker.Piece> pieces = chunker.chunk(blocks);
             if (pieces.isEmpty()) {
                 fail(doc, id, readers, sha256, "no text could be extracted");
                 return;
             }
-            String title = doc.title() != null ? doc.title() : extracted.title() != null ? extracted.title() : title(blocks, doc.id());
-            PiiFilter.Result cleanTitle = settings.pii().apply(title);
-            Map<String, String> metadata = new java.util.LinkedHashMap<>();
-            for (Map.Entry<String, String> e : doc.metadata().entrySet()) {
-                PiiFilter.Result r = settings.pii().apply(e.getValue());
-                r.found().forEach((category, n) -> found.merge(category, n, Integer::sum));
-                metadata.put(e.getKey(), r.text());
-                if (r.blocked()) {
-                    fail(doc, id, readers, sha256, "not indexed: the collection's personal-data policy blocks documents "
-                            + "containing " + String.join(", ", r.found().keySet()));
-                    return;
-                }
-            }
-            cleanTitle.found().forEach((category, n) -> found.merge(category, n, Integer::sum));
-            if (cleanTitle.blocked()) {
-                fail(doc, id, readers, sha256, "not indexed: the collection's personal-data policy blocks documents "
-                        + "containing " + String.join(", ", cleanTitle.found().keySet()));
+            Map<String, String> metadata = screen.apply(doc.metadata());
+            String title = screen.apply(doc.title() != null ? doc.title()
+                    : extracted.title() != null ? extracted.title() : title(blocks, doc.id()));
+            if (screen.refused != null) {
+                fail(doc, id, readers, sha256, screen.reason());
                 return;
             }
-            title = cleanTitle.text();
             doc = new SourceDocument(doc.id(), doc.uri(), title, doc.modifiedAt(), doc.version(), doc.readers(), metadata,
                     doc.content());
-            String pii = found.isEmpty() ? null : found.toString();
+            String pii = screen.found.isEmpty() ? null : screen.found.toString();
             String reason = extracted.truncated() ? "text cut at " + Extractor.MAX_CHARS + " characters" : null;
             pending.add(new Prepared(record(doc, id, readers, title, sha256, "indexed", reason, pii), pieces));
             pendingChunks += pieces.size();
@@ -265,6 +249,31 @@ public final class Pipeline {
                                       String status, String reason, String pii) {
             return new StoredDocument(settings.collection(), id, source, doc.uri(), title, doc.version(), sha256,
                     doc.modifiedAt(), clock.instant(), 0, readers, doc.metadata(), status, reason, 0, pii);
+        }
+    }
+
+    /** The personal-data policy over one document's texts: findings add up, the first refusal is kept. */
+    private final class Screen {
+        final Map<String, Integer> found = new TreeMap<>();
+        Set<String> refused;
+
+        String apply(String text) {
+            PiiFilter.Result r = settings.pii().apply(text);
+            r.found().forEach((category, n) -> found.merge(category, n, Integer::sum));
+            if (r.blocked() && refused == null) {
+                refused = r.found().keySet();
+            }
+            return r.text();
+        }
+
+        Map<String, String> apply(Map<String, String> values) {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            values.forEach((key, value) -> out.put(key, apply(value)));
+            return out;
+        }
+
+        String reason() {
+            return "not indexed: the collection's personal-data policy blocks documents containing " + String.join(", ", refused);
         }
     }
 

@@ -124,11 +124,7 @@ final class FolderSource implements Source {
                     java.time.Instant.ofEpochMilli(f.modified()), f.version(), f.readers(), Map.of("path", f.id()),
                     new Content.Bytes(() -> Files.newInputStream(f.file()), f.file().getFileName().toString(), f.size())));
         }
-        for (String id : known.keySet()) {
-            if (!seen.contains(id)) {
-                context.delete(id);
-            }
-        }
+        known.keySet().stream().filter(id -> !seen.contains(id)).forEach(context::delete);
     }
 
     private boolean included(String name) {

@@ -168,7 +168,8 @@ final class JdbcSource implements Source {
             return id;
         }
         String version = spec.cursorField() == null ? null : RowDocument.render(row.position());
-        context.upsert(documents.document(id, location + "#" + table + "/" + id, spec.table(), values, version,
+        context.upsert(documents.document(id, location + "#" + table + "/" + id,
+                spec.table() == null ? Map.of() : Map.of("table", spec.table()), values, version,
                 modifiedAt(row.position())));
         return id;
     }

@@ -78,11 +78,7 @@ final class MailSource implements Source {
         if (context.stopping()) {
             return;
         }
-        for (String id : known) {
-            if (!seen.contains(id)) {
-                context.delete(id);
-            }
-        }
+        known.stream().filter(id -> !seen.contains(id)).forEach(context::delete);
     }
 
     /** Splits an mbox at its {@code From } separator lines, un-escaping {@code >From } lines. */

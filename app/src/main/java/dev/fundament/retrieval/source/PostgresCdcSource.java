@@ -321,7 +321,7 @@ final class PostgresCdcSource implements Source {
                 String id = documentId(table, rowId);
                 Object lsn = source.get("lsn");
                 Long ts = source.getInt64("ts_ms");
-                SourceDocument document = documents.document(id, location + "#" + table + "/" + rowId, table, row,
+                SourceDocument document = documents.document(id, location + "#" + table + "/" + rowId, Map.of("table", table), row,
                         lsn == null ? null : lsn.toString(), ts == null ? null : Instant.ofEpochMilli(ts));
                 context.upsert(document);
             }

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.fundament.retrieval.ingest.Content;
 import dev.fundament.retrieval.ingest.Source;
 import dev.fundament.retrieval.ingest.SourceContext;
-import dev.fundament.retrieval.ingest.SourceDocument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +27,10 @@ import java.util.stream.Stream;
  * whole export (an export is a snapshot), so records missing from it are deleted; unchanged records
  * are recognised by their content hash and not embedded again.
  *
- * <p>A record's text is its {@code text_fields} as {@code field: value} lines (all fields but the id
- * and readers when none are named), its title the {@code title_field}, its readers the comma-separated
- * {@code readers_field}. From a directory of exports, ids are prefixed with the file's name.
+ * <p>A record becomes a document as a database row does ({@link RowDocument}): its {@code text_fields}
+ * as {@code field: value} paragraphs, its title the {@code title_field}, its readers the
+ * {@code readers_field}, short other fields as metadata. From a directory of exports, ids are
+ * prefixed with the file's name.
  */
 final class RecordsSource implements Source {
 
@@ -45,11 +44,13 @@ final class RecordsSource implements Source {
     private final Path path;
     private final String format;
     private final Fields fields;
+    private final RowDocument rows;
 
     RecordsSource(Path path, String format, Fields fields) {
         this.path = path;
         this.format = format;
         this.fields = fields;
+        this.rows = new RowDocument(fields.id(), fields.title(), fields.text(), fields.readers(), Set.of());
     }
 
     @Override
@@ -78,16 +79,17 @@ final class RecordsSource implements Source {
             try (Records records = open(file, fmt)) {
                 while (records.hasNext() && !context.stopping()) {
                     n++;
-                    JsonNode record = records.next();
-                    String id = text(record.get(fields.id()));
-                    if (id == null || id.isBlank()) {
+                    Map<String, Object> row = row(records.next());
+                    String id = rows.id(row);
+                    if (id == null) {
                         seen.add(prefix + "record-" + n);
                         context.failed(prefix + "record-" + n, file.toUri() + "#" + n,
                                 "record " + n + " of " + file.getFileName() + " has no '" + fields.id() + "' field");
                         continue;
                     }
                     seen.add(prefix + id);
-                    context.upsert(document(prefix + id, file, record));
+                    context.upsert(rows.document(prefix + id, file.toUri() + "#" + id,
+                            Map.of("file", file.getFileName().toString()), row, null, null));
                 }
             } catch (IOException | RuntimeException e) {
                 throw new IOException(file.getFileName() + " is not valid " + fmt + " after record " + n + ": " + e.getMessage(), e);
@@ -96,41 +98,26 @@ final class RecordsSource implements Source {
         if (context.stopping()) {
             return;
         }
-        for (String id : known) {
-            if (!seen.contains(id)) {
-                context.delete(id);
-            }
-        }
+        known.stream().filter(id -> !seen.contains(id)).forEach(context::delete);
     }
 
-    private SourceDocument document(String id, Path file, JsonNode record) {
-        StringBuilder text = new StringBuilder();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("file", file.getFileName().toString());
+    /** A record as a row: values as text, arrays as lists (a readers list may be one), objects as JSON. */
+    private static Map<String, Object> row(JsonNode record) {
+        Map<String, Object> row = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            String name = e.getKey();
-            String value = text(e.getValue());
-            boolean indexed = fields.text().isEmpty() ? !name.equals(fields.id()) && !name.equals(fields.readers())
-                    : fields.text().contains(name);
-            if (value != null && !value.isBlank() && indexed) {
-                text.append(name).append(": ").append(value).append("\n\n");
-            } else if (value != null && value.length() <= 100 && !name.equals(fields.readers())) {
-                metadata.put(name, value);
-            }
+            row.put(e.getKey(), value(e.getValue()));
         }
-        Set<String> readers = new java.util.LinkedHashSet<>();
-        String r = fields.readers() == null ? null : text(record.get(fields.readers()));
-        if (r != null) {
-            for (String entry : r.split(",")) {
-                if (!entry.isBlank()) {
-                    readers.add(entry.strip());
-                }
-            }
+        return row;
+    }
+
+    private static Object value(JsonNode node) {
+        if (node.isArray()) {
+            List<Object> values = new ArrayList<>();
+            node.forEach(v -> values.add(value(v)));
+            return values;
         }
-        String title = fields.title() == null ? null : text(record.get(fields.title()));
-        return new SourceDocument(id, file.toUri() + "#" + id, title, null, null, readers, metadata,
-                new Content.Text(text.toString(), "text/plain"));
+        return text(node);
     }
 
     private static String text(JsonNode node) {

@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Makes one document of one database row, for both the JDBC and the change-capture connector, so a
- * row reads the same whichever way it arrived.
+ * Makes one document of one row: a database row (the JDBC and the change-capture connector) or a
+ * record of an export (the records connector), so a row reads the same whichever way it arrived.
  *
  * <ul>
  *   <li>text: each of {@code text_fields} that has a value as a {@code name: value} paragraph (blank
@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  *   <li>readers: the {@code readers_field}'s comma-separated entries ({@code team:hr},
  *       {@code group:works-council}, {@code user:ann}, {@code public}); none when it is empty, so
  *       the source's or collection's default applies.</li>
- *   <li>metadata: {@code table} (when the source names one), {@code id} (the row's id value), and
+ *   <li>metadata: the origin ({@code table} when the source names one, an export's {@code file}), {@code id} (the row's id value), and
  *       every other column that is not text, not the readers and at most 100 characters long, so it
  *       can filter searches.</li>
  * </ul>
@@ -48,10 +48,14 @@ final class RowDocument {
 
     /** @param notText further columns that are never text (cursor, soft-delete flag), lower case */
     RowDocument(SourceSpec spec, Set<String> notText) {
-        this.idField = spec.idField();
-        this.titleField = spec.titleField();
-        this.textFields = spec.textFields();
-        this.readersField = spec.readersField();
+        this(spec.idField(), spec.titleField(), spec.textFields(), spec.readersField(), notText);
+    }
+
+    RowDocument(String idField, String titleField, List<String> textFields, String readersField, Set<String> notText) {
+        this.idField = idField;
+        this.titleField = titleField;
+        this.textFields = textFields;
+        this.readersField = readersField;
         Set<String> hidden = new LinkedHashSet<>();
         hidden.add(idField.toLowerCase(Locale.ROOT));
         if (readersField != null) {
@@ -69,10 +73,10 @@ final class RowDocument {
 
     /**
      * @param documentId the document's id (the row's id, prefixed for some tables)
-     * @param table      the table for {@code metadata.table}, or {@code null}
+     * @param origin     where the row comes from, first in the metadata ({@code table}, or an export's {@code file})
      */
-    SourceDocument document(String documentId, String uri, String table, Map<String, Object> row, String version,
-                            Instant modifiedAt) {
+    SourceDocument document(String documentId, String uri, Map<String, String> origin, Map<String, Object> row,
+                            String version, Instant modifiedAt) {
         StringBuilder text = new StringBuilder();
         Set<String> textColumns = new LinkedHashSet<>();
         if (textFields.isEmpty()) {
@@ -88,10 +92,7 @@ final class RowDocument {
                 textColumns.add(field.toLowerCase(Locale.ROOT));
             }
         }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        if (table != null) {
-            metadata.put("table", table);
-        }
+        Map<String, String> metadata = new LinkedHashMap<>(origin);
         metadata.put("id", id(row));
         row.forEach((column, value) -> {
             String lower = column.toLowerCase(Locale.ROOT);
