@@ -132,7 +132,12 @@ final class SpecBinder {
         }
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            out.add(value(node.get(i), element, path + "[" + i + "]"));
+            String itemPath = path + "[" + i + "]";
+            Object item = node.get(i).isNull() ? problem(itemPath, "an empty list item; give it a value or remove it")
+                    : value(node.get(i), element, itemPath);
+            if (item != null) { // an item that did not bind was reported; the validator never sees a null
+                out.add(item);
+            }
         }
         return out;
     }
@@ -143,7 +148,14 @@ final class SpecBinder {
             return null;
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> out.put(e.getKey(), value(e.getValue(), valueType, join(path, e.getKey()))));
+        node.fields().forEachRemaining(e -> {
+            String entryPath = join(path, e.getKey());
+            Object v = e.getValue().isNull() ? problem(entryPath, "no value; give one or remove the key")
+                    : value(e.getValue(), valueType, entryPath);
+            if (v != null) { // an entry that did not bind was reported; the validator never sees a null
+                out.put(e.getKey(), v);
+            }
+        });
         return out;
     }
 

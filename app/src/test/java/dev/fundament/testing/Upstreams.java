@@ -131,6 +131,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     limited: {}
                     frugal: {}
                     marketing: {}
+                    fuzzers: {}
                     finance: {}
                     budgeted: {}
                     works-council: {}

@@ -13,6 +13,7 @@ import dev.fundament.inference.Role;
 import dev.fundament.inference.ToolCall;
 import dev.fundament.inference.ToolChoice;
 import dev.fundament.inference.ToolDefinition;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -322,12 +323,41 @@ public final class OpenAiRequestReader {
         throw type("stop", "a string or an array of strings", node);
     }
 
+    /** How deep a request body may nest: JSON schemas and tool arguments need a few dozen levels, not thousands. */
+    public static final int MAX_DEPTH = 64;
+
     private static ObjectNode object(JsonNode body) {
         if (body instanceof ObjectNode o) {
+            if (deeperThan(o, MAX_DEPTH)) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "The request body nests objects and arrays more than "
+                        + MAX_DEPTH + " levels deep; flatten it.");
+            }
             return o;
         }
         throw new GatewayException(ErrorKind.INVALID_REQUEST, "The request body must be a JSON object, found "
                 + describe(body) + ".");
+    }
+
+    /** Iterative, so a hostile body cannot overflow the stack here. */
+    private static boolean deeperThan(JsonNode root, int limit) {
+        ArrayDeque<JsonNode> nodes = new ArrayDeque<>();
+        ArrayDeque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        depths.push(1);
+        while (!nodes.isEmpty()) {
+            JsonNode node = nodes.pop();
+            int depth = depths.pop();
+            if (depth > limit) {
+                return true;
+            }
+            for (JsonNode child : node) {
+                if (child.isContainerNode()) {
+                    nodes.push(child);
+                    depths.push(depth + 1);
+                }
+            }
+        }
+        return false;
     }
 
     private static String requiredString(JsonNode node, String field) {
