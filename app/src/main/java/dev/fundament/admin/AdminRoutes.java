@@ -1,6 +1,7 @@
 package dev.fundament.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fundament.error.Bounds;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.ErrorResponses;
 import dev.fundament.error.GatewayException;
@@ -201,7 +202,8 @@ public class AdminRoutes {
                         }
                     });
         } else if (rest.startsWith("/subjects/") && rest.endsWith("/payloads") && method == HttpMethod.DELETE) {
-            String subject = rest.substring("/subjects/".length(), rest.length() - "/payloads".length());
+            String subject = Bounds.check(rest.substring("/subjects/".length(), rest.length() - "/payloads".length()),
+                    Bounds.SUBJECT, "subject");
             if (!actor.has(dev.fundament.identity.Role.ADMIN)) {
                 ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED,
                         "Only admins erase a data subject's payloads; auditors read."));
@@ -239,6 +241,7 @@ public class AdminRoutes {
                     + LIMITS + "/{key|user|team|model}/{id}, such as " + LIMITS + "/team/sales."));
             return;
         }
+        Bounds.check(parts[1], Bounds.ADMIN_PATH_ID, "id");
         if (method == HttpMethod.PUT) {
             JsonNode body = body(rc);
             blocking(rc, 200, () -> LimitJson.limit(limits.set(actor, parts[0], parts[1], LimitJson.request(body))));
@@ -361,7 +364,13 @@ public class AdminRoutes {
             if (w == null || !w.isObject()) {
                 throw new GatewayException(ErrorKind.INVALID_REQUEST, "Send {\"weights\": {\"<version>\": 90, ...}}.", "weights");
             }
-            w.fields().forEachRemaining(e -> weights.put(e.getKey(), e.getValue().isIntegralNumber() ? e.getValue().asInt() : null));
+            w.fields().forEachRemaining(e -> {
+                if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToInt()) {
+                    throw new GatewayException(ErrorKind.INVALID_REQUEST, "'weights." + Bounds.shortened(e.getKey())
+                            + "' must be a whole number, such as 90.", "weights." + Bounds.shortened(e.getKey()));
+                }
+                weights.put(e.getKey(), e.getValue().asInt());
+            });
         } else if (action.equals("promote") && method == HttpMethod.POST) {
             JsonNode v = body == null ? null : body.get("version");
             if (v == null || !v.isTextual()) {

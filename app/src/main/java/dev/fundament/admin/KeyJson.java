@@ -50,30 +50,32 @@ final class KeyJson {
         for (String r : strings(body, "roles", problems)) {
             Role role = Role.fromWire(r);
             if (role == null) {
-                problems.add(new String[] {"roles", "unknown role '" + r + "'; roles are admin, team-admin, auditor, user"});
+                problems.add(new String[] {"roles", "unknown role '" + r + "'; roles are admin, team-admin, auditor, metrics, user"});
             } else {
                 roles.add(role);
             }
         }
         JsonNode service = body.get("service");
         if (service != null && !service.isNull() && !service.isBoolean()) {
-            problems.add(new String[] {"service", "expected true or false"});
+            problems.add(new String[] {"service", "expected true or false, got " + kind(service)});
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         JsonNode meta = body.get("metadata");
         if (meta != null && !meta.isNull()) {
             if (!meta.isObject()) {
-                problems.add(new String[] {"metadata", "expected an object of strings, such as {\"cost_centre\": \"4711\"}"});
+                problems.add(new String[] {"metadata", "expected an object of strings, such as {\"cost_centre\": \"4711\"}, got " + kind(meta)});
             } else {
                 meta.fields().forEachRemaining(e -> {
                     if (e.getValue().isTextual()) {
                         metadata.put(e.getKey(), e.getValue().asText());
                     } else {
-                        problems.add(new String[] {"metadata." + e.getKey(), "expected a string"});
+                        problems.add(new String[] {"metadata." + e.getKey(), "expected a string, got " + kind(e.getValue())});
                     }
                 });
             }
         }
+        // read with the others: a string here once became an empty list, which means every model
+        List<String> allowedModels = strings(body, "allowed_models", problems);
         Instant expires = null;
         String expiresText = text(body, "expires_at", problems, false);
         if (expiresText != null) {
@@ -87,7 +89,7 @@ final class KeyJson {
             throw invalid("Invalid key request: ", problems);
         }
         return new KeyRequest(name, team, roles, service != null && service.asBoolean(), subject,
-                new LinkedHashSet<>(strings(body, "allowed_models", new ArrayList<>())), metadata, expires);
+                new LinkedHashSet<>(allowedModels), metadata, expires);
     }
 
     private static String text(JsonNode body, String field, List<String[]> problems, boolean required) {
@@ -99,7 +101,7 @@ final class KeyJson {
             return null;
         }
         if (!v.isTextual() || v.asText().isBlank()) {
-            problems.add(new String[] {field, "expected a non-empty string"});
+            problems.add(new String[] {field, "expected a non-empty string" + (v.isTextual() ? "" : ", got " + kind(v))});
             return null;
         }
         return v.asText();
@@ -112,7 +114,7 @@ final class KeyJson {
             return out;
         }
         if (!v.isArray()) {
-            problems.add(new String[] {field, "expected an array of strings"});
+            problems.add(new String[] {field, "expected an array of strings, such as [\"gpt-4o\"], got " + kind(v)});
             return out;
         }
         for (JsonNode n : v) {
@@ -124,6 +126,11 @@ final class KeyJson {
             }
         }
         return out;
+    }
+
+    private static String kind(JsonNode v) {
+        return v.isTextual() ? "a string" : v.isNumber() ? "a number" : v.isBoolean() ? "a boolean" : v.isArray() ? "an array"
+                : v.isObject() ? "an object" : "null";
     }
 
     /** One 400 naming every bad field, as {@code 'field': problem}; its {@code param} is the first. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fundament.error.Bounds;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.ErrorResponses;
 import dev.fundament.error.GatewayException;
@@ -41,6 +42,11 @@ final class CollectionRoutes {
     static final int MAX_TOP_K = 100;
     static final int MAX_QUERY = 10_000;
     static final int MAX_DOCUMENTS = 100;
+    /** A pushed document's readers and metadata (rag_documents.readers takes 100,000 characters, metadata 1,000,000). */
+    static final int MAX_READERS = 100;
+    static final int MAX_METADATA_ENTRIES = 64;
+    static final int MAX_METADATA_KEY = 100;
+    static final int MAX_METADATA_VALUE = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Collections collections;
@@ -74,13 +80,13 @@ final class CollectionRoutes {
             return;
         }
         String[] parts = path.substring(PATH.length() + 1).split("/", 3);
-        String name = parts[0];
+        String name = Bounds.check(parts[0], Bounds.COLLECTION, "collection");
         if (parts[1].equals("search")) {
             Search search = search(body);
             blocking(rc, () -> results(name, search, collections.search(principal, name, search.query(), search.topK(),
                     search.filters())));
         } else if (rc.request().method() == HttpMethod.POST) {
-            String source = text(body, "source", "api");
+            String source = Bounds.check(text(body, "source", "api"), Bounds.DOCUMENT_SOURCE, "source");
             List<SourceDocument> documents = documents(body);
             blocking(rc, () -> {
                 ArrayNode data = JSON.createArrayNode();
@@ -93,7 +99,8 @@ final class CollectionRoutes {
                 return out;
             });
         } else {
-            String id = java.net.URLDecoder.decode(parts[2].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            String id = Bounds.check(java.net.URLDecoder.decode(parts[2].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8),
+                    Bounds.DOCUMENT_ID, "id");
             blocking(rc, () -> {
                 boolean removed = collections.remove(principal, name, id);
                 if (!removed) {
@@ -205,10 +212,11 @@ final class CollectionRoutes {
             }
             String id = text(d, "id", null);
             String text = text(d, "text", null);
-            if (id == null || id.isBlank() || id.length() > 500) {
-                throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + where + ".id' is required (at most 500 characters).",
-                        where + ".id");
+            if (id == null || id.isBlank()) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + where + ".id' is required (at most "
+                        + Bounds.DOCUMENT_ID + " characters).", where + ".id");
             }
+            Bounds.check(id, Bounds.DOCUMENT_ID, where + ".id");
             if (text == null || text.isBlank()) {
                 throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + where + ".text' is required.", where + ".text");
             }
@@ -224,8 +232,12 @@ final class CollectionRoutes {
                     throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + where + ".readers' must be a list such as"
                             + " [\"team:hr\", \"group:works-council\"].", where + ".readers");
                 }
+                if (r.size() > MAX_READERS) {
+                    throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + where + ".readers' has " + r.size()
+                            + " entries; at most " + MAX_READERS + " are allowed.", where + ".readers");
+                }
                 for (JsonNode e : r) {
-                    String entry = e.asText();
+                    String entry = Bounds.check(e.asText(), Bounds.SUBJECT + 6, where + ".readers");
                     if (!entry.equals("public") && !entry.matches("(team|group|user):\\S+")) {
                         throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + where + ".readers' has '" + entry
                                 + "'; a reader is public, team:<id>, group:<name> or user:<id>.", where + ".readers");
@@ -238,7 +250,9 @@ final class CollectionRoutes {
             if (m != null && m.isObject()) {
                 m.fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
             }
-            out.add(new SourceDocument(id, text(d, "uri", null), text(d, "title", null), Instant.now(), null, readers, metadata,
+            Bounds.check(metadata, MAX_METADATA_ENTRIES, MAX_METADATA_KEY, MAX_METADATA_VALUE, where + ".metadata");
+            out.add(new SourceDocument(id, Bounds.check(text(d, "uri", null), Bounds.DOCUMENT_URI, where + ".uri"),
+                    Bounds.check(text(d, "title", null), Bounds.DOCUMENT_TITLE, where + ".title"), Instant.now(), null, readers, metadata,
                     new Content.Text(text, mediaType)));
         }
         return out;

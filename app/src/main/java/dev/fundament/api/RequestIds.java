@@ -1,10 +1,12 @@
 package dev.fundament.api;
 
+import dev.fundament.error.Bounds;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Request ids: a caller's {@code x-request-id} is kept when it is short and printable (so it can join
- * the caller's own logs); otherwise a random 128-bit id is made.
+ * Request ids: a caller's {@code x-request-id} is kept when it is short ({@link Bounds#REQUEST_ID}, the
+ * narrowest column it is stored in) and printable ASCII (so it can join the caller's own logs);
+ * otherwise a random 128-bit id is made.
  */
 final class RequestIds {
 
@@ -14,7 +16,7 @@ final class RequestIds {
     }
 
     static String accept(String offered) {
-        if (offered != null && !offered.isEmpty() && offered.length() <= 128 && printable(offered)) {
+        if (offered != null && !offered.isEmpty() && offered.length() <= Bounds.REQUEST_ID && printable(offered)) {
             return offered;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();

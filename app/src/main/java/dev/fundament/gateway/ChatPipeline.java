@@ -194,22 +194,30 @@ public class ChatPipeline {
         return b.toString();
     }
 
-    /** For budgets: two characters a token, and 4,096 completion tokens when max_tokens is not given. */
+    /**
+     * For budgets: two characters a token, and 4,096 completion tokens when max_tokens is not given,
+     * for each of the request's choices ({@code n}): {@code n: 500, max_tokens: 100} can cost 50,000
+     * completion tokens, and a hold of 100 once let it through a budget it overspent fifty times.
+     */
     static long generousEstimate(ChatRequest request) {
         long chars = 0;
         for (Message m : request.messages()) {
             chars += m.text().length();
         }
-        return (chars + 1) / 2 + (request.maxTokens() != null ? request.maxTokens() : 4096);
+        return (chars + 1) / 2 + (long) request.choices() * (request.maxTokens() != null ? request.maxTokens() : 4096);
     }
 
-    /** The token reservation: a rough prompt count (four characters a token) plus the completion allowance. */
+    /**
+     * The token reservation: a rough prompt count (four characters a token) plus the completion
+     * allowance for each of the request's choices ({@code n}).
+     */
     static long estimate(ChatRequest request) {
         long chars = 0;
         for (Message m : request.messages()) {
             chars += m.text().length();
         }
-        return (chars + 3) / 4 + (request.maxTokens() != null ? request.maxTokens() : RateLimiter.DEFAULT_COMPLETION_RESERVE);
+        return (chars + 3) / 4 + (long) request.choices()
+                * (request.maxTokens() != null ? request.maxTokens() : RateLimiter.DEFAULT_COMPLETION_RESERVE);
     }
 
     private Route plan(RequestContext ctx, ChatRequest request) {

@@ -1,5 +1,6 @@
 package dev.fundament.identity;
 
+import dev.fundament.error.Bounds;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
 import io.quarkus.runtime.StartupEvent;
@@ -35,6 +36,9 @@ public class KeyService {
 
     private static final Logger LOG = Logger.getLogger(KeyService.class);
     static final String ADMIN_KEY_FILE = "admin.key";
+    /** The roles a team admin may give (and so the only keys it may rotate or revoke). */
+    private static final Set<Role> TEAM_ADMIN_GRANTS = Set.of(Role.USER, Role.TEAM_ADMIN);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final ApiKeyStore store;
     private final KeyRevocations revocations;
@@ -73,6 +77,12 @@ public class KeyService {
     public static final String ISSUED_BY = "issued_by";
 
     public Created create(Principal actor, KeyRequest request) {
+        bounded(request);
+        if (request.expiresAt() != null && !request.expiresAt().isAfter(clock.instant())) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "'expires_at' (" + request.expiresAt() + ") is not in the"
+                    + " future; a key must be usable when it is made. Give a later instant, or none for a key that does not expire.",
+                    "expires_at");
+        }
         String team = request.team();
         if (actor.has(Role.ADMIN)) {
             if (team != null && !access.teams().contains(team)) {
@@ -84,8 +94,13 @@ public class KeyService {
             if (!team.equals(actor.team())) {
                 throw denied("A team admin creates keys for its own team only ('" + actor.team() + "').");
             }
-            if (request.roles().contains(Role.ADMIN) || request.roles().contains(Role.AUDITOR)) {
+            if (!TEAM_ADMIN_GRANTS.containsAll(request.roles())) {
                 throw denied("A team admin can grant the roles user and team-admin only.");
+            }
+            if (request.subject() != null) {
+                // ledger and audit attribute a key's calls to its subject: a team admin could name anyone
+                throw new GatewayException(ErrorKind.PERMISSION_DENIED, "Only admins set a key's 'subject'; a team admin's"
+                        + " key is attributed to its name.", "subject");
             }
         } else {
             throw denied("Only admins and team admins manage keys.");
@@ -106,6 +121,7 @@ public class KeyService {
         KeyMaterial.NewKey material = KeyMaterial.generate();
         Map<String, String> metadata = new java.util.LinkedHashMap<>(request.metadata());
         metadata.put(ISSUED_BY, actor.has(Role.ADMIN) ? "admin" : "team-admin");
+        storedLength(metadata, request.allowedModels());
         ApiKey key = record(material, new KeyRequest(request.name(), request.team(), request.roles(), request.service(),
                 request.subject(), request.allowedModels(), metadata, request.expiresAt()), team, clock.instant());
         store.insert(key);
@@ -138,6 +154,12 @@ public class KeyService {
 
     public Created rotate(Principal actor, String id) {
         ApiKey old = manageable(actor, id);
+        if (!actor.has(Role.ADMIN) && !grantableByTeamAdmin(old)) {
+            // a rotated key keeps its groups, subject and issuer: rotating an admin's key would hand
+            // a team admin powers (group:<name> documents, a trusted subject) it could not grant
+            throw denied("Key " + old.prefix() + "… was issued by an admin (with groups, a subject or an issuer a team admin"
+                    + " cannot give); only an admin rotates it. A team admin may revoke it and create a new one.");
+        }
         KeyMaterial.NewKey material = KeyMaterial.generate();
         Instant now = clock.instant();
         KeyRequest same = new KeyRequest(old.name(), old.team(), old.roles(), old.service(), old.subject(),
@@ -212,10 +234,46 @@ public class KeyService {
         if (key.isEmpty() || !actor.canManageTeam(key.get().team()) && !actor.has(Role.ADMIN)) {
             throw notFound(id);
         }
-        if (!actor.has(Role.ADMIN) && (key.get().roles().contains(Role.ADMIN) || key.get().roles().contains(Role.AUDITOR))) {
+        if (!actor.has(Role.ADMIN) && !TEAM_ADMIN_GRANTS.containsAll(key.get().roles())) {
             throw notFound(id);
         }
         return key.get();
+    }
+
+    /** Whether a team admin could have made this key: its roles, no groups, no subject of its own, issued by a team admin. */
+    private static boolean grantableByTeamAdmin(ApiKey key) {
+        return TEAM_ADMIN_GRANTS.containsAll(key.roles()) && !key.metadata().containsKey("groups")
+                && key.subject().equals(key.name()) && "team-admin".equals(key.metadata().get(ISSUED_BY));
+    }
+
+    /** Every string of a key request within {@link Bounds}: each reaches the key store, the ledger and the audit trail. */
+    private static void bounded(KeyRequest r) {
+        Bounds.check(r.name(), Bounds.KEY_NAME, "name");
+        Bounds.check(r.subject(), Bounds.SUBJECT, "subject");
+        Bounds.check(r.metadata(), Bounds.KEY_METADATA_ENTRIES, Bounds.KEY_METADATA_KEY, Bounds.KEY_METADATA_VALUE, "metadata");
+        Bounds.check(r.metadata().get("use_case"), Bounds.TAG, "metadata.use_case");
+        int i = 0;
+        for (String model : r.allowedModels()) {
+            Bounds.check(model, Bounds.MODEL, "allowed_models[" + i++ + "]");
+        }
+    }
+
+    /** The stored forms (metadata as JSON, allowed models comma-joined) within their columns. */
+    private static void storedLength(Map<String, String> metadata, Set<String> allowedModels) {
+        try {
+            int json = JSON.writeValueAsString(new java.util.TreeMap<>(metadata)).length();
+            if (json > Bounds.KEY_METADATA_JSON) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "'metadata' takes " + json + " characters as JSON; at most "
+                        + Bounds.KEY_METADATA_JSON + " are allowed.", "metadata");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "'metadata' cannot be written as JSON.", "metadata");
+        }
+        int joined = String.join(",", allowedModels).length();
+        if (joined > Bounds.ALLOWED_MODELS_JOINED) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "'allowed_models' takes " + joined + " characters; at most "
+                    + Bounds.ALLOWED_MODELS_JOINED + " are allowed. Allow the models through the team instead.", "allowed_models");
+        }
     }
 
     private static ApiKey record(KeyMaterial.NewKey material, KeyRequest r, String team, Instant now) {

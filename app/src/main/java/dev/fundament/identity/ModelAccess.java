@@ -37,6 +37,10 @@ public class ModelAccess {
 
     /** @throws GatewayException 403 {@code model_not_allowed} */
     public void check(Principal principal, String model) {
+        if (principal.roles().equals(Set.of(Role.METRICS))) {
+            throw new GatewayException(ErrorKind.MODEL_NOT_ALLOWED, "This key has only the metrics role: it reads /q/metrics"
+                    + " and calls no model. Use a key with the user role.", "model");
+        }
         if (!allowed(principal, model)) {
             throw new GatewayException(ErrorKind.MODEL_NOT_ALLOWED, "Your key may not use model '" + model
                     + "'. Ask your team admin to allow it for your key or team.", "model");

@@ -2,10 +2,11 @@ package dev.fundament.identity;
 
 /**
  * What a principal may do. {@code admin} everything; {@code team-admin} manage its own team's keys
- * and read its usage; {@code auditor} read everything, change nothing; {@code user} call models.
+ * and read its usage; {@code auditor} read everything, change nothing; {@code metrics} scrape
+ * {@code /q/metrics} and nothing else (a monitoring system's key); {@code user} call models.
  */
 public enum Role {
-    ADMIN("admin"), TEAM_ADMIN("team-admin"), AUDITOR("auditor"), USER("user");
+    ADMIN("admin"), TEAM_ADMIN("team-admin"), AUDITOR("auditor"), METRICS("metrics"), USER("user");
 
     private final String wire;
 

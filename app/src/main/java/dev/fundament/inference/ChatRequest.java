@@ -27,6 +27,22 @@ public record ChatRequest(String model, List<Message> messages, boolean stream, 
         extensions = Map.copyOf(extensions);
     }
 
+    /**
+     * How many completions the request can generate: the larger of {@code n} and {@code best_of}
+     * (forwarded as extensions, their ranges checked by the reader), 1 when neither is given. The
+     * completion allowance of limits and budgets is multiplied by it.
+     */
+    public int choices() {
+        int choices = 1;
+        for (String field : new String[] {"n", "best_of"}) {
+            JsonNode value = extensions.get(field);
+            if (value != null && value.isIntegralNumber() && value.canConvertToInt()) {
+                choices = Math.max(choices, value.intValue());
+            }
+        }
+        return choices;
+    }
+
     /** @return this request with other messages, everything else unchanged */
     public ChatRequest withMessages(List<Message> otherMessages) {
         return new ChatRequest(model, otherMessages, stream, includeUsage, tools, toolChoice, parallelToolCalls,

@@ -142,11 +142,17 @@ class AuthenticationTest {
         admin(Upstreams.ADMIN_KEY, "DELETE", "/admin/v1/keys/" + rotatedId).statusCode(409);
     }
 
+    @jakarta.inject.Inject
+    ApiKeyStore store;
+
+    /** A key past its expiry (stored directly: the admin API refuses to make one already expired). */
     @Test
     void expiredKeyIsRefused() {
-        String key = createKey(Upstreams.ADMIN_KEY, "{\"name\":\"temp\",\"team\":\"sales\",\"expires_at\":\""
-                + Instant.now().minusSeconds(60) + "\"}");
-        chat(key, "gpt-sim").statusCode(401).body("error.message", containsString("expired"));
+        KeyMaterial.NewKey material = KeyMaterial.generate();
+        Instant past = Instant.now().minusSeconds(60);
+        store.insert(new ApiKey(java.util.UUID.randomUUID().toString(), material.prefix(), material.hash(), "temp", false, "temp",
+                "sales", java.util.Set.of(Role.USER), java.util.Set.of(), java.util.Map.of(), past.minusSeconds(60), past, null, null));
+        chat(material.plaintext(), "gpt-sim").statusCode(401).body("error.message", containsString("expired"));
     }
 
     @Test

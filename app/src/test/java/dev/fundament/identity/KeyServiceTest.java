@@ -66,4 +66,95 @@ class KeyServiceTest {
         Principal auditor = new Principal("audit", false, null, java.util.Set.of(Role.AUDITOR), java.util.Set.of(), null, null, Map.of());
         assertThat(keys.list(auditor, null)).isEmpty();
     }
+
+    private static final Principal ADMIN = new Principal("root", false, null, java.util.Set.of(Role.ADMIN), java.util.Set.of(),
+            null, null, Map.of());
+    private static final Principal SALES_LEAD = new Principal("lead", false, "sales", java.util.Set.of(Role.TEAM_ADMIN),
+            java.util.Set.of(), null, null, Map.of());
+
+    private KeyService withSales() {
+        return new KeyService(store, new KeyRevocations(authenticator, null, (String) null),
+                new ModelAccess(Map.of("sales", new dev.fundament.config.IdentitySpec.TeamSpec("sales", null))), Clock.systemUTC(), a -> { });
+    }
+
+    private static GatewayException refusal(Runnable call) {
+        try {
+            call.run();
+        } catch (GatewayException e) {
+            return e;
+        }
+        throw new AssertionError("not refused");
+    }
+
+    /**
+     * A team admin rotated an admin-issued key with groups: board and got a key that reads
+     * group:board documents. A rotation carries the key's groups, subject and issuer, so a team admin
+     * may rotate only keys it could have made; an admin still rotates any key, and the groups stay.
+     */
+    @Test
+    void aTeamAdminCannotRotateAKeyItCouldNotHaveMade() {
+        KeyService keys = withSales();
+        ApiKey board = keys.create(ADMIN, new KeyRequest("board-bot", "sales", null, false, null, null,
+                Map.of("groups", "board"), null)).key();
+        GatewayException e = refusal(() -> keys.rotate(SALES_LEAD, board.id()));
+        assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+        assertThat(store.findById(board.id()).orElseThrow().revokedAt()).as("the old key still works").isNull();
+
+        ApiKey named = keys.create(ADMIN, new KeyRequest("ceo-bot", "sales", null, false, "ceo", null, null, null)).key();
+        assertThat(refusal(() -> keys.rotate(SALES_LEAD, named.id())).kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+
+        ApiKey own = keys.create(SALES_LEAD, new KeyRequest("crm", null, null, false, null, null, null, null)).key();
+        assertThat(keys.rotate(SALES_LEAD, own.id()).key().metadata()).containsEntry(KeyService.ISSUED_BY, "team-admin");
+        assertThat(keys.rotate(ADMIN, board.id()).key().metadata()).containsEntry("groups", "board");
+    }
+
+    /** A team admin named another person as a key's subject, so ledger and audit blamed them. */
+    @Test
+    void onlyAdminsSetASubject() {
+        KeyService keys = withSales();
+        GatewayException e = refusal(() -> keys.create(SALES_LEAD, new KeyRequest("crm", null, null, false, "ceo", null, null, null)));
+        assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+        assertThat(e.param()).isEqualTo("subject");
+        assertThat(keys.create(ADMIN, new KeyRequest("crm", "sales", null, false, "ann", null, null, null)).key().subject())
+                .isEqualTo("ann");
+        assertThat(refusal(() -> keys.create(SALES_LEAD, new KeyRequest("scraper", null, java.util.Set.of(Role.METRICS), false,
+                null, null, null, null))).kind()).as("the metrics role is an admin's to give").isEqualTo(ErrorKind.PERMISSION_DENIED);
+    }
+
+    @Test
+    void aKeyCannotBeMadeAlreadyExpired() {
+        KeyService keys = withSales();
+        GatewayException e = refusal(() -> keys.create(ADMIN, new KeyRequest("old", "sales", null, false, null, null, null,
+                java.time.Instant.now().minusSeconds(1))));
+        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+        assertThat(e.param()).isEqualTo("expires_at");
+        assertThat(keys.create(ADMIN, new KeyRequest("new", "sales", null, false, null, null, null,
+                java.time.Instant.now().plusSeconds(3600))).key().expiresAt()).isNotNull();
+    }
+
+    /** Every string of a key is bounded by what its columns hold: api_keys, ledger.use_case, audit subject. */
+    @Test
+    void keyFieldsAreBoundedByTheirColumns() {
+        KeyService keys = withSales();
+        assertThat(refusal(() -> keys.create(ADMIN, new KeyRequest("n".repeat(201), "sales", null, false, null, null, null, null)))
+                .param()).isEqualTo("name");
+        assertThat(refusal(() -> keys.create(ADMIN, new KeyRequest("x", "sales", null, false, "s".repeat(201), null, null, null)))
+                .param()).isEqualTo("subject");
+        assertThat(refusal(() -> keys.create(ADMIN, new KeyRequest("x", "sales", null, false, null, null,
+                Map.of("use_case", "u".repeat(101)), null))).param()).isEqualTo("metadata.use_case");
+        assertThat(refusal(() -> keys.create(ADMIN, new KeyRequest("x", "sales", null, false, null, null,
+                Map.of("app", "line\nbreak"), null))).param()).isEqualTo("metadata.app");
+        Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i < 17; i++) {
+            many.put("k" + i, "v");
+        }
+        assertThat(refusal(() -> keys.create(ADMIN, new KeyRequest("x", "sales", null, false, null, null, many, null)))
+                .param()).isEqualTo("metadata");
+        Map<String, String> quoted = new java.util.HashMap<>();
+        for (int i = 0; i < 16; i++) {
+            quoted.put("k" + i, "\"".repeat(200));
+        }
+        assertThat(refusal(() -> keys.create(ADMIN, new KeyRequest("x", "sales", null, false, null, null, quoted, null)))
+                .getMessage()).as("escaped quotes double the stored JSON").contains("as JSON; at most 4000");
+    }
 }

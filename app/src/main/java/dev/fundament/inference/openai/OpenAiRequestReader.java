@@ -2,6 +2,7 @@ package dev.fundament.inference.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fundament.error.Bounds;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.GatewayException;
 import dev.fundament.inference.ChatRequest;
@@ -30,6 +31,12 @@ import java.util.Set;
  * {@link ChatRequest#maxTokens()} and also kept as extensions, so an OpenAI-compatible upstream receives
  * the field under the name the caller used (reasoning models accept only the newer one, older servers
  * only the older one).
+ *
+ * <p>Sampling parameters are checked against OpenAI's documented ranges ({@link ChatParameters}), also
+ * those Fundament only forwards, so an upstream never sees {@code n: -1} or {@code temperature: 1e308}
+ * and the worst-case cost can trust {@code n}. Identifiers that reach the ledger, the audit trail,
+ * logs or metrics ({@code model}, {@code user}) are bounded by {@link Bounds}; text that cannot be
+ * encoded for an upstream (a NUL character, a lone surrogate) is refused here, not by an upstream.
  */
 public final class OpenAiRequestReader {
 
@@ -42,7 +49,8 @@ public final class OpenAiRequestReader {
 
     public static ChatRequest chat(JsonNode body) {
         ObjectNode root = object(body);
-        String model = requiredString(root, "model");
+        String model = Bounds.check(requiredString(root, "model"), Bounds.MODEL, "model");
+        ChatParameters.check(root);
         JsonNode messagesNode = root.get("messages");
         if (messagesNode == null || messagesNode.isNull()) {
             throw missing("messages");
@@ -67,9 +75,9 @@ public final class OpenAiRequestReader {
             }
             includeUsage = bool(options, "include_usage", "stream_options.include_usage");
         }
-        Integer maxTokens = integer(root, "max_completion_tokens");
+        Integer maxTokens = ChatParameters.maxTokens(root, "max_completion_tokens");
         if (maxTokens == null) {
-            maxTokens = integer(root, "max_tokens");
+            maxTokens = ChatParameters.maxTokens(root, "max_tokens");
         }
         Map<String, JsonNode> extensions = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -81,7 +89,8 @@ public final class OpenAiRequestReader {
         return new ChatRequest(model, messages, stream, includeUsage, tools(root.get("tools")),
                 toolChoice(root.get("tool_choice")), optionalBool(root, "parallel_tool_calls"),
                 responseFormat(root.get("response_format")), maxTokens, number(root, "temperature"),
-                number(root, "top_p"), stop(root.get("stop")), optionalString(root, "user"), extensions);
+                number(root, "top_p"), stop(root.get("stop")), Bounds.check(optionalString(root, "user"), Bounds.USER, "user"),
+                extensions);
     }
 
     /** An embedding request and whether the caller wants base64-encoded vectors. */
@@ -90,7 +99,7 @@ public final class OpenAiRequestReader {
 
     public static Embedding embedding(JsonNode body) {
         ObjectNode root = object(body);
-        String model = requiredString(root, "model");
+        String model = Bounds.check(requiredString(root, "model"), Bounds.MODEL, "model");
         JsonNode input = root.get("input");
         if (input == null || input.isNull()) {
             throw missing("input");
@@ -106,6 +115,9 @@ public final class OpenAiRequestReader {
         } else {
             throw type("input", "a string or a non-empty array of strings", input);
         }
+        for (int i = 0; i < inputs.size(); i++) {
+            embeddingInput(inputs.get(i), input.isTextual() ? "input" : "input[" + i + "]");
+        }
         Integer dimensions = integer(root, "dimensions");
         String format = optionalString(root, "encoding_format");
         if (format != null && !format.equals("float") && !format.equals("base64")) {
@@ -118,8 +130,30 @@ public final class OpenAiRequestReader {
                 extensions.put(field.getKey(), field.getValue());
             }
         }
-        EmbeddingRequest request = new EmbeddingRequest(model, inputs, dimensions, optionalString(root, "user"), extensions);
+        EmbeddingRequest request = new EmbeddingRequest(model, inputs, dimensions,
+                Bounds.check(optionalString(root, "user"), Bounds.USER, "user"), extensions);
         return new Embedding(request, "base64".equals(format));
+    }
+
+    /**
+     * OpenAI refuses an empty input; whitespace alone has no token to embed either (an in-process
+     * model would pool over nothing). Text that cannot be encoded is refused before any model sees it.
+     */
+    private static void embeddingInput(String text, String path) {
+        if (text.isBlank()) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + path + "' is " + (text.isEmpty() ? "empty" : "only whitespace")
+                    + "; each input must contain text to embed.", path);
+        }
+        text(text, path);
+    }
+
+    /** Text for a model: any length, but nothing an upstream's JSON or tokenizer cannot take. */
+    private static String text(String text, String path) {
+        String problem = Bounds.textProblem(text);
+        if (problem != null) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + path + "' contains " + problem + "; send valid Unicode text.", path);
+        }
+        return text;
     }
 
     private static boolean allText(JsonNode array) {
@@ -153,7 +187,7 @@ public final class OpenAiRequestReader {
                 throw missing(path + ".content");
             }
         } else if (content.isTextual()) {
-            parts.add(new ContentPart.Text(content.asText()));
+            parts.add(new ContentPart.Text(text(content.asText(), path + ".content")));
             textOnly = true;
         } else if (content.isArray()) {
             for (int i = 0; i < content.size(); i++) {
@@ -187,7 +221,7 @@ public final class OpenAiRequestReader {
         }
         String type = requiredString(p, "type", path + ".type");
         return switch (type) {
-            case "text" -> new ContentPart.Text(requiredString(p, "text", path + ".text"));
+            case "text" -> new ContentPart.Text(text(requiredString(p, "text", path + ".text"), path + ".text"));
             case "image_url" -> {
                 JsonNode image = p.get("image_url");
                 if (image != null && image.isTextual()) {
