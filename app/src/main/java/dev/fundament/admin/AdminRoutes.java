@@ -86,10 +86,13 @@ public class AdminRoutes {
         });
         router.route("/admin/v1/*").order(-101).handler(authentication);
         router.route("/admin/v1/*").order(-100).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-        router.route("/admin/v1/*").order(-99).handler(this::dispatch).failureHandler(rc ->
+        router.route("/admin/v1/*").order(-99).handler(this::dispatch).failureHandler(rc -> {
+            if (!rc.response().ended()) {
                 ErrorResponses.send(rc.response(), rc.failure() != null ? rc.failure()
                         : new GatewayException(rc.statusCode() == 413 ? ErrorKind.REQUEST_TOO_LARGE : ErrorKind.INVALID_REQUEST,
-                        "The request could not be read (HTTP " + rc.statusCode() + ").")));
+                        "The request could not be read (HTTP " + rc.statusCode() + ")."));
+            }
+        });
     }
 
     private void dispatch(RoutingContext rc) {

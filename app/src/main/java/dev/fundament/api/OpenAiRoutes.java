@@ -191,6 +191,9 @@ public class OpenAiRoutes {
     }
 
     private void failure(RoutingContext rc) {
+        if (rc.response().ended()) {
+            return; // already answered, such as a 408 from HttpLimits whose connection close fails the body read
+        }
         if (rc.failure() != null) {
             ErrorResponses.send(rc.response(), rc.failure());
         } else if (rc.statusCode() == 413) {

@@ -22,7 +22,10 @@ public enum ErrorKind {
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found", false, Level.DEBUG),
     COLLECTION_NOT_FOUND(404, "invalid_request_error", "collection_not_found", false, Level.DEBUG),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", false, Level.DEBUG),
+    REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout", false, Level.INFO),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large", false, Level.DEBUG),
+    URI_TOO_LONG(414, "invalid_request_error", "uri_too_long", false, Level.DEBUG),
+    HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large", false, Level.DEBUG),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type", false, Level.DEBUG),
 
     UNAUTHENTICATED(401, "invalid_request_error", "invalid_api_key", false, Level.DEBUG),

@@ -68,6 +68,11 @@ final class TokenVerifier {
                 throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The SSO token has no '" + sso.userClaim()
                         + "' claim naming the user (identity.sso.user_claim).");
             }
+            if (user.length() > dev.fundament.error.Bounds.SUBJECT || user.chars().anyMatch(Character::isISOControl)) {
+                // the user becomes the ledger's and the audit trail's subject, which hold 200 printable characters
+                throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The SSO token's '" + sso.userClaim() + "' claim is longer"
+                        + " than " + dev.fundament.error.Bounds.SUBJECT + " characters or holds control characters.");
+            }
             Principal principal = new Principal(user, false, team(claims), roles(claims), Set.of(), null, null,
                     Map.of("auth", "sso", "groups", String.join(",", groups(claims))));
             return new Verified(principal, claims.getExpirationTime().getValueInMillis());

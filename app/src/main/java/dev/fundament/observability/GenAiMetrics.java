@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
  *       input/output.</li>
  * </ul>
  * Meters are looked up once per label combination and cached, so the hot path does no registry
- * lookups. Model names a caller invents are recorded only when they resolved to a route; unknown names
- * are grouped as {@code _unknown} so a caller cannot blow up the label set.
+ * lookups. Labels come only from configured names: a model label is a configured model (or a
+ * provider's built-in model); any other name, also one that reached a provider directly as
+ * {@code <provider>/<model>}, counts as {@code other}. A caller once sent a 100 KB model name that
+ * became a label: a 71 MB scrape, and with a 1 MB name 6.7 GB of memory.
  */
 @ApplicationScoped
 public class GenAiMetrics implements PipelineListener {
@@ -35,12 +37,28 @@ public class GenAiMetrics implements PipelineListener {
                           DistributionSummary output) {
     }
 
+    /** The label of every model name that is not configured. */
+    static final String OTHER = "other";
+
     private final MeterRegistry registry;
     private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
+    private final java.util.Set<String> models;
 
     @Inject
-    public GenAiMetrics(MeterRegistry registry) {
+    public GenAiMetrics(MeterRegistry registry, dev.fundament.gateway.GatewayRuntime runtime) {
+        this(registry, labels(runtime.routes()));
+    }
+
+    GenAiMetrics(MeterRegistry registry, java.util.Set<String> models) {
         this.registry = registry;
+        this.models = java.util.Set.copyOf(models);
+    }
+
+    /** The model names that may be labels: configured models and providers' built-in models. */
+    private static java.util.Set<String> labels(dev.fundament.routing.RouteTable routes) {
+        java.util.Set<String> names = new java.util.HashSet<>(routes.configured().keySet());
+        routes.providers().forEach((name, provider) -> provider.builtInModels().forEach(m -> names.add(name + "/" + m.name())));
+        return names;
     }
 
     @Override
@@ -83,7 +101,7 @@ public class GenAiMetrics implements PipelineListener {
     }
 
     private Meters meters(RequestContext ctx, String outcome) {
-        String model = ctx.target() == null ? "_unknown" : ctx.model();
+        String model = ctx.target() != null && models.contains(ctx.model()) ? ctx.model() : OTHER;
         String provider = ctx.target() == null ? "_none" : ctx.target().provider().name();
         return meters.computeIfAbsent(new Key(ctx.operation().semconv(), model, provider, outcome), this::create);
     }

@@ -136,9 +136,12 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     budgeted: {}
                     works-council: {}
                     design: {}
+                    multiplied: {}
+                    capped: {}
                 budgets:
                   teams:
                     budgeted: {daily: 10}
+                    capped: {daily: 0.01}
                     finance: {monthly: 500}
                   users:
                     someone.else: {daily: 1}
@@ -206,6 +209,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       requests_per_minute: 3
                     frugal:
                       tokens_per_minute: 2000
+                    multiplied:
+                      tokens_per_minute: 1000
                 providers:
                   sim:
                     type: openai
@@ -246,6 +251,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   sim-bulk:
                     type: openai
                     base_url: %s
+                  sim-patient:
+                    type: openai
+                    base_url: %7$s
                   wrong-key:
                     circuit_breaker: false
                     type: openai
@@ -320,6 +328,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     provider: sim-broken
                   bulk-stream:
                     provider: sim-bulk
+                  patient:
+                    provider: sim-patient
+                    model: thinks-long
                   tiny:
                     provider: sim-tiny
                     model: tiny-model
