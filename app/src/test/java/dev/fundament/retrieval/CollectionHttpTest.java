@@ -106,8 +106,12 @@ class CollectionHttpTest {
     @Test
     void aTeamAdminCannotForgeAUserOrAGroupReader() {
         String salesLead = key("{\"name\":\"sales-lead\",\"team\":\"sales\",\"roles\":[\"team-admin\"]}");
-        String forged = given().header("Authorization", "Bearer " + salesLead).contentType("application/json")
+        given().header("Authorization", "Bearer " + salesLead).contentType("application/json")
                 .body("{\"name\":\"not-sam\",\"team\":\"sales\",\"subject\":\"sam\"}").post("/admin/v1/keys")
+                .then().statusCode(403).body("error.param", equalTo("subject"));
+        // a key named after someone: its subject is its name, but only an admin's key is trusted as user:<subject>
+        String forged = given().header("Authorization", "Bearer " + salesLead).contentType("application/json")
+                .body("{\"name\":\"sam\",\"team\":\"sales\"}").post("/admin/v1/keys")
                 .then().statusCode(201).extract().path("key");
         String all = "{\"query\": \"salary bands bonus overtime trains review\", \"top_k\": 50}";
         assertThat(documents(search(forged, "handbook", all))).as("a user reader needs a key an admin issued, or SSO")
