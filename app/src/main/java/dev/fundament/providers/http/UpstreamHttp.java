@@ -225,10 +225,16 @@ public final class UpstreamHttp implements AutoCloseable {
         }
 
         void read(Buffer bytes) {
-            anyRead = true;
             lastRead = System.nanoTime();
             if (demand != Long.MAX_VALUE && demand > 0) {
                 demand--;
+            }
+            if (!anyRead) {
+                anyRead = true; // from now on the idle limit applies: re-arm for it rather than for first_token
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
+                check();
             }
         }
 
