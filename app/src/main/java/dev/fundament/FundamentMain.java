@@ -137,7 +137,7 @@ public class FundamentMain implements QuarkusApplication {
                       Validate a configuration and report every problem by YAML path.
                   fundament simulate --port P [--ttft 200ms] [--tokens-per-second 50]
                                      [--output-tokens uniform:20-200] [--error-rate 0.0]
-                                     [--rate-limit-rate 0.0] [--fail-after-chunks N] [--seed N]
+                                     [--rate-limit-rate 0.0] [--fail-after-chunks N] [--stall-after-chunks N] [--seed N]
                       Run an OpenAI-compatible model simulator for load tests, at no token cost.
                   fundament eval guardrails --data DIR
                       Measure the guardrail detectors on labelled sets (precision, recall, F1, false positives).

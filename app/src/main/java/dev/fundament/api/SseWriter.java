@@ -13,11 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Flow;
 
 /**
- * Writes a chunk stream to the client as server-sent events, the way OpenAI does.
+ * Writes a chunk stream to the client as server-sent events, the way OpenAI does. It renders what
+ * the pipeline decided ({@code gateway.ChatPipeline#stream} states the contract): completion means a
+ * real success and is the only way to {@code data: [DONE]}; a failure is an HTTP error in OpenAI's
+ * shape when no byte was sent yet, else an {@code error} event that ends the stream without
+ * {@code [DONE]}.
  *
  * <ul>
  *   <li>Headers go out with the first chunk, so an upstream that fails before answering still gets a
- *       proper HTTP error status (and the route could fall back).</li>
+ *       proper HTTP error status (and the route could fall back). Each chunk is written, and so
+ *       flushed, as it comes: the first one reaches the caller at once, however long the next takes.</li>
  *   <li>Backpressure: one chunk is requested at a time, and the next only once the socket's write
  *       queue has room, so a slow client holds at most one write queue of data, however long the
  *       answer.</li>

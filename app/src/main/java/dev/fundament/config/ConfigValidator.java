@@ -476,6 +476,7 @@ final class ConfigValidator {
         }
         positive(path + ".timeouts.connect", p.timeouts().connect());
         positive(path + ".timeouts.first_token", p.timeouts().firstToken());
+        positive(path + ".timeouts.idle", p.timeouts().idle());
         positive(path + ".timeouts.total", p.timeouts().total());
         if (p.maxConnections() < 1) {
             problem(path + ".max_connections", "must be at least 1, was " + p.maxConnections());

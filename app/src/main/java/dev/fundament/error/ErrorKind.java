@@ -44,6 +44,8 @@ public enum ErrorKind {
     UPSTREAM_AUTH_FAILED(502, "api_error", "upstream_auth_failed", true, Level.ERROR),
     UPSTREAM_ERROR(502, "api_error", "upstream_error", true, Level.WARN),
     UPSTREAM_UNAVAILABLE(502, "api_error", "upstream_unavailable", true, Level.WARN),
+    /** Nothing was sent: every target rests (circuit breaker open, health check failing); comes with Retry-After. */
+    UPSTREAM_RESTING(503, "api_error", "upstream_unavailable", true, Level.INFO),
     UPSTREAM_INVALID_RESPONSE(502, "api_error", "upstream_invalid_response", true, Level.WARN),
     UPSTREAM_TIMEOUT(504, "api_error", "upstream_timeout", true, Level.WARN),
     STREAM_INTERRUPTED(502, "api_error", "stream_interrupted", false, Level.WARN),

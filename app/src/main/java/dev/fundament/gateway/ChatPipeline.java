@@ -96,6 +96,15 @@ public class ChatPipeline {
      * ({@code stream_options.include_usage}); when the upstream reported none, Fundament counts. A
      * stream cancelled half-way is settled and recorded with what was generated until then. The final
      * {@code [DONE]} waits for the ledger entry.
+     *
+     * <p>The stream contract, decided here and nowhere else: the returned stream <em>completes</em>
+     * only after a real success, that is a target's upstream ended its answer with its terminator
+     * ({@code data: [DONE]}, Anthropic's {@code message_stop}) and at least one chunk reached the
+     * caller; it is settled as success (200) and the writer ends it with {@code [DONE]}. Everything
+     * else <em>fails</em> the stream and is settled with the failure's status: a failure before the
+     * first chunk becomes an HTTP error, one after it an {@code error} event without {@code [DONE]}
+     * (see {@code api.SseWriter}). An upstream that closes early, stalls past a timeout or sends nothing
+     * at all is such a failure (the providers and {@link TargetLoop} see to the first two).
      */
     public Multi<ChatChunk> stream(RequestContext ctx, ChatRequest request) {
         if (RagAnswers.applies(request.model())) {
@@ -134,6 +143,8 @@ public class ChatPipeline {
                 .onItem().transform(usage::withoutUsageUnlessAsked)
                 .onCompletion().switchTo(() -> usage.closingChunk() != null
                         ? Multi.createFrom().item(usage.closingChunk()) : Multi.createFrom().empty())
+                .onCompletion().ifEmpty().failWith(() -> new GatewayException(ErrorKind.UPSTREAM_INVALID_RESPONSE,
+                        "The model behind '" + request.model() + "' ended its stream without any answer."))
                 .onCompletion().call(() -> {
                     ctx.usage(usage.total());
                     return settlement.success(ctx, holds);

@@ -17,18 +17,24 @@ import java.util.function.Consumer;
  * Tries a route's targets in turn. The order follows the route's strategy: on a weighted route the
  * first attempt goes to a target drawn by weight, the rest follow in configured order; with least
  * latency, by expected wait (calls in flight times recent latency); otherwise configured order.
- * Targets whose circuit breaker is open or whose provider fails its health check are skipped; with none left the request fails at once
- * (503-style {@code upstream_unavailable} with {@code Retry-After}) instead of waiting on dead
- * upstreams. The next target is tried only when the failure's {@link ErrorKind#fallback()} allows it
- * (never for a caller's mistake); when none is left, one aggregate error lists every attempt. A
- * stream falls back only before its first item: after that the caller has seen part of one answer,
- * and switching to another model would splice two answers. The last target left is retried, at most
- * {@value #MAX_RETRIES} times, after a passing failure (429, 502, 503), waiting as its
- * {@code Retry-After} asks or with jittered exponential backoff, never more than
- * {@value #MAX_WAIT_MILLIS} ms. All attempts and waits share one deadline, the route's timeout: no
+ * Targets whose circuit breaker is open or whose provider fails its health check are skipped; with
+ * none left the request fails at once with {@code Retry-After} instead of waiting on dead upstreams:
+ * a 503 {@code upstream_unavailable}, or a 429 when every target rests because its upstream turned
+ * all recent calls away with 429 (see {@link CircuitBreaker}: a 429 marks an upstream busy, not
+ * broken). The next target is tried only when the failure's {@link ErrorKind#fallback()} allows it
+ * (never for a caller's mistake); when none is left, one aggregate error lists every attempt. The
+ * last target left is retried, at most {@value #MAX_RETRIES} times, after a passing failure (429,
+ * 502, 503), waiting as its {@code Retry-After} asks or with jittered exponential backoff, never more
+ * than {@value #MAX_WAIT_MILLIS} ms. All attempts and waits share one deadline, the route's timeout: no
  * attempt or retry starts after it (an attempt under way is bounded by its provider's connect,
- * first-token and total timeouts). Each outcome feeds the target's breaker and latency, and calls in
- * flight are counted per target.
+ * first-token, idle and total timeouts). Each outcome feeds the target's breaker and latency, and
+ * calls in flight are counted per target.
+ *
+ * <p>Streams get the same retries and fallbacks as whole answers, but only before their first item:
+ * after that the caller has seen part of one answer, and switching to another model would splice two
+ * answers. A target whose stream ends without a single item has failed ({@code upstream_invalid_response},
+ * so the next target may be tried): the loop never completes a stream empty, so an empty success
+ * cannot reach the caller as {@code [DONE]}.
  *
  * <p>Written as a chain of attempts rather than a {@code for} loop because each attempt is
  * asynchronous; the chain is as long as the target list.
@@ -209,6 +215,8 @@ public final class TargetLoop {
                     startNanos[0] = System.nanoTime();
                     return call.apply(target, index);
                 })
+                .onCompletion().ifEmpty().failWith(() -> new GatewayException(ErrorKind.UPSTREAM_INVALID_RESPONSE,
+                        "Target " + target.label() + " of model '" + route.name() + "' ended its stream without sending anything."))
                 .onTermination().invoke(() -> target.inFlight().decrementAndGet())
                 .onItem().invoke(item -> {
                     if (!started[0]) {
@@ -226,9 +234,10 @@ public final class TargetLoop {
                     }
                     Duration wait = retryAfter(failure, retries, deadline);
                     if (wait != null) {
-                        return Multi.createFrom().uni(pause(wait))
-                                .onItem().transformToMultiAndConcatenate(v ->
-                                        attemptStream(route, order, onAttempt, call, index, failures, retries + 1, deadline));
+                        // Not Multi.createFrom().uni(pause): a Uni whose item is null becomes an EMPTY Multi in
+                        // Mutiny, and every retried stream then "succeeded" with nothing but [DONE].
+                        return pause(wait).onItem().transformToMulti(v ->
+                                attemptStream(route, order, onAttempt, call, index, failures, retries + 1, deadline));
                     }
                     return Multi.createFrom().failure(exhausted(route, failures));
                 });
@@ -255,19 +264,31 @@ public final class TargetLoop {
         if (!passing || retries >= MAX_RETRIES) {
             return null;
         }
-        String header = failure.headers().get("Retry-After");
         long millis;
-        if (header != null) {
-            try {
-                millis = (long) (Double.parseDouble(header.trim()) * 1000);
-            } catch (NumberFormatException e) {
+        if (failure.headers().containsKey("Retry-After")) {
+            Duration asked = askedWait(failure);
+            if (asked == null) {
                 return null; // an HTTP date: too far ahead to wait for inside one request
             }
+            millis = asked.toMillis();
         } else {
             long base = 100L << retries;
             millis = base / 2 + ThreadLocalRandom.current().nextLong(base + 1);
         }
         return millis <= MAX_WAIT_MILLIS ? Duration.ofMillis(Math.max(0, millis)) : null;
+    }
+
+    /** @return the wait an upstream asked for in seconds in its {@code Retry-After}, or null */
+    private static Duration askedWait(GatewayException failure) {
+        String header = failure.headers().get("Retry-After");
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Duration.ofMillis(Math.max(0, (long) (Double.parseDouble(header.trim()) * 1000)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** @return when the request's time is up: its start plus the route's timeout */
@@ -285,31 +306,61 @@ public final class TargetLoop {
                 + " attempt(s): " + String.join("; ", failures.stream().map(a -> a.target() + ": " + a.failure().getMessage()).toList()));
     }
 
-    /** A wait that resumes on the request's event loop, where its upstream client lives. */
-    private static Uni<Void> pause(Duration wait) {
+    /**
+     * A wait that resumes on the request's event loop, where its upstream client lives. Its item is the
+     * wait itself, never null: a null item would turn into an empty stream where a {@code Multi} is made of it.
+     * A zero wait ({@code Retry-After: 0}) goes on at once: Mutiny refuses to delay by zero.
+     */
+    private static Uni<Duration> pause(Duration wait) {
+        if (!wait.isPositive()) {
+            return Uni.createFrom().item(wait);
+        }
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        Uni<Void> pause = Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+        Uni<Duration> pause = Uni.createFrom().item(wait).onItem().delayIt().by(wait);
         return context == null ? pause : pause.emitOn(task -> context.runOnContext(v -> task.run()));
     }
 
-    /** Upstream failures count against the target; a caller's mistake does not. */
+    /**
+     * Upstream failures count against the target; a caller's mistake does not. A 429 is the upstream
+     * being busy, not broken: the breaker hears it as such, with the wait the upstream asked for.
+     */
     private static void judge(Target target, GatewayException failure) {
         if (failure.kind() == ErrorKind.OVERLOADED) {
             return; // our own admission control said no: the upstream is busy, not broken
         }
-        if (failure.kind().fallback() || failure.kind() == ErrorKind.STREAM_INTERRUPTED) {
+        if (failure.kind() == ErrorKind.UPSTREAM_RATE_LIMITED) {
+            target.breaker().busy(askedWait(failure));
+        } else if (failure.kind().fallback() || failure.kind() == ErrorKind.STREAM_INTERRUPTED) {
             target.breaker().failure();
         }
     }
 
+    /**
+     * The error when no target is left. After attempts, the last one's (with every attempt listed).
+     * When every target was skipped, the caller is told when to come back: a 429 when all of them rest
+     * because their upstreams turned every call away with 429, else a 503; {@code Retry-After} says
+     * when the first of them takes calls again. Never a 502: nothing was sent, nothing broke.
+     */
     private static GatewayException exhausted(Route route, List<AllTargetsFailed.Attempt> failures) {
         if (!failures.isEmpty()) {
             return AllTargetsFailed.of(route.name(), failures);
         }
-        long seconds = CircuitBreaker.OPEN_MILLIS / 1000;
-        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "Every target of model '" + route.name()
-                + "' is failing, so Fundament stopped sending to them for a moment (circuit breakers open). Retry after "
-                + seconds + " s.", null, Map.of("Retry-After", String.valueOf(seconds)));
+        long wait = Long.MAX_VALUE;
+        boolean allBusy = true;
+        for (Target t : route.targets()) {
+            long untilProbe = t.health().up() ? t.breaker().millisUntilProbe() : CircuitBreaker.OPEN_MILLIS;
+            wait = Math.min(wait, untilProbe);
+            allBusy &= t.health().up() && t.breaker().restsBusy();
+        }
+        String seconds = String.valueOf(Math.max(1, (wait + 999) / 1000));
+        if (allBusy) {
+            return new GatewayException(ErrorKind.UPSTREAM_RATE_LIMITED, "Every target of model '" + route.name()
+                    + "' turned all recent calls away as rate limited (HTTP 429), so Fundament holds calls back for a moment."
+                    + " Retry after " + seconds + " s.", null, Map.of("Retry-After", seconds));
+        }
+        return new GatewayException(ErrorKind.UPSTREAM_RESTING, "Every target of model '" + route.name()
+                + "' is failing, so Fundament stopped sending to them for a moment (circuit breakers open or health"
+                + " checks failing). Retry after " + seconds + " s.", null, Map.of("Retry-After", seconds));
     }
 
     private static GatewayException asGateway(Throwable f) {

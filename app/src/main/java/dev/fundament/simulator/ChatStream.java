@@ -27,6 +27,9 @@ import java.nio.charset.StandardCharsets;
  * the last chunk is flushed, the HTTP/1 connection is closed (HTTP/2: the stream is reset with
  * INTERNAL_ERROR), so the client sees the data and then a broken transfer, never {@code [DONE]}.
  *
+ * <p>With {@code stallAfterChunks}, once that many content chunks are written nothing more is sent:
+ * the connection stays open, silent, until the client gives up (a hung upstream).
+ *
  * <p>Single-threaded: every method runs on the event loop of the request's connection.
  */
 final class ChatStream {
@@ -52,6 +55,7 @@ final class ChatStream {
     private final long ttftNanos;
     private final double tokensPerSecond;
     private final int failAfter;
+    private final int stallAfter;
     /** {@code data: {"id":...,"choices":[} */
     private final byte[] head;
     /** {@code ,"logprobs":null,"finish_reason":null}]} ... \n\n} */
@@ -73,6 +77,7 @@ final class ChatStream {
         this.ttftNanos = options.ttft().toNanos();
         this.tokensPerSecond = options.tokensPerSecond();
         this.failAfter = options.failAfterChunks() == null ? -1 : options.failAfterChunks();
+        this.stallAfter = options.stallAfterChunks() == null ? -1 : options.stallAfterChunks();
         StringBuilder h = new StringBuilder(160).append("data: {\"id\":\"").append(answer.id())
                 .append("\",\"object\":\"chat.completion.chunk\",\"created\":").append(answer.created()).append(",\"model\":");
         ChatAnswer.quote(h, answer.model()).append(",\"system_fingerprint\":\"" + ChatAnswer.FINGERPRINT + "\",\"choices\":[");
@@ -112,7 +117,7 @@ final class ChatStream {
             appendFirstChunk(out);
         }
         int due = due();
-        while (next < due && next != failAfter) {
+        while (next < due && next != failAfter && next != stallAfter) {
             appendPiece(out, answer.pieces().get(next++));
             traffic.chunkSent();
             if (out.length() >= MAX_BATCH) {
@@ -127,6 +132,8 @@ final class ChatStream {
         if (next == failAfter) {
             write(out);
             cut();
+        } else if (next == stallAfter) {
+            write(out); // and nothing more: the close handler forgets the stream when the client leaves
         } else if (next == answer.pieces().size()) {
             finish(out);
         } else {

@@ -25,11 +25,14 @@ import java.util.regex.Pattern;
  * @param rateLimitRate     fraction of requests answered 429 with {@code Retry-After: 1}, 0..1
  * @param failAfterChunks   cut every stream after this many content chunks, without {@code [DONE]};
  *                          {@code null} never cuts
+ * @param stallAfterChunks  after this many content chunks, send nothing more and keep the connection
+ *                          open until the client leaves (an upstream that hangs mid-answer);
+ *                          {@code null} never stalls
  * @param seed              seed of all randomness, {@code null} for a random one
  * @param embeddingDimensions length of an embedding when the request names no {@code dimensions}
  */
 public record SimulatorOptions(String host, int port, Duration ttft, double tokensPerSecond, OutputLength outputTokens,
-                               double errorRate, double rateLimitRate, Integer failAfterChunks, Long seed,
+                               double errorRate, double rateLimitRate, Integer failAfterChunks, Integer stallAfterChunks, Long seed,
                                int embeddingDimensions) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -49,6 +52,8 @@ public record SimulatorOptions(String host, int port, Duration ttft, double toke
                 "--rate-limit-rate expects a fraction from 0 to 1, got " + rateLimitRate + ".");
         require(failAfterChunks == null || failAfterChunks >= 0,
                 "--fail-after-chunks expects a number of zero or more, got " + failAfterChunks + ".");
+        require(stallAfterChunks == null || stallAfterChunks >= 0,
+                "--stall-after-chunks expects a number of zero or more, got " + stallAfterChunks + ".");
         require(embeddingDimensions >= 1 && embeddingDimensions <= Embeddings.MAX_DIMENSIONS,
                 "--embedding-dimensions expects a number from 1 to " + Embeddings.MAX_DIMENSIONS + ", got " + embeddingDimensions + ".");
     }
@@ -56,7 +61,7 @@ public record SimulatorOptions(String host, int port, Duration ttft, double toke
     /** @return 127.0.0.1:9000, 200 ms to first token, 50 tokens/s, 20 to 200 tokens, no faults, random seed */
     public static SimulatorOptions defaults() {
         return new SimulatorOptions(DEFAULT_HOST, DEFAULT_PORT, Duration.ofMillis(200), 50, new OutputLength(20, 200),
-                0, 0, null, null, 1536);
+                0, 0, null, null, null, 1536);
     }
 
     /**
@@ -75,6 +80,7 @@ public record SimulatorOptions(String host, int port, Duration ttft, double toke
         double errors = d.errorRate();
         double limits = d.rateLimitRate();
         Integer failAfter = d.failAfterChunks();
+        Integer stallAfter = d.stallAfterChunks();
         Long seed = d.seed();
         int dimensions = d.embeddingDimensions();
         List<String> a = split(args);
@@ -89,25 +95,28 @@ public record SimulatorOptions(String host, int port, Duration ttft, double toke
                 case "--error-rate" -> errors = number(flag, value(a, ++i, flag), "a fraction from 0 to 1");
                 case "--rate-limit-rate" -> limits = number(flag, value(a, ++i, flag), "a fraction from 0 to 1");
                 case "--fail-after-chunks" -> failAfter = integer(flag, value(a, ++i, flag), "a number of zero or more");
+                case "--stall-after-chunks" -> stallAfter = integer(flag, value(a, ++i, flag), "a number of zero or more");
                 case "--seed" -> seed = seed(flag, value(a, ++i, flag));
                 case "--embedding-dimensions" -> dimensions = integer(flag, value(a, ++i, flag), "a positive number");
                 default -> throw new IllegalArgumentException("Unknown option '" + flag + "'.\n\n" + usage());
             }
         }
-        return new SimulatorOptions(host, port, ttft, tps, length, errors, limits, failAfter, seed, dimensions);
+        return new SimulatorOptions(host, port, ttft, tps, length, errors, limits, failAfter, stallAfter, seed, dimensions);
     }
 
     static String usage() {
         return """
                 Usage: fundament simulate [--port 9000] [--host 127.0.0.1] [--ttft 200ms] [--tokens-per-second 50]
                                           [--output-tokens uniform:20-200] [--error-rate 0] [--rate-limit-rate 0]
-                                          [--fail-after-chunks N] [--seed N] [--embedding-dimensions 1536]
+                                          [--fail-after-chunks N] [--stall-after-chunks N] [--seed N]
+                                          [--embedding-dimensions 1536]
                   --ttft                  time to first token: 200ms, 1.5s, 1m or 0
                   --tokens-per-second     streaming pace after the first token; 0 sends everything at once
                   --output-tokens         answer length: N, fixed:N or uniform:A-B
                   --error-rate            fraction of requests answered 500 (0 to 1)
                   --rate-limit-rate       fraction of requests answered 429 with Retry-After: 1 (0 to 1)
                   --fail-after-chunks     cut every stream after N content chunks, without [DONE]
+                  --stall-after-chunks    after N content chunks send nothing more, keeping the connection open
                   --seed                  seed for reproducible answers and faults (default: random)
                   --embedding-dimensions  embedding length when a request names no 'dimensions'
                 """;
@@ -120,6 +129,7 @@ public record SimulatorOptions(String host, int port, Duration ttft, double toke
                 + ", output " + outputTokens + " tokens, error rate " + trim(errorRate)
                 + ", rate-limit rate " + trim(rateLimitRate)
                 + ", fail after " + (failAfterChunks == null ? "never" : failAfterChunks + " chunks")
+                + (stallAfterChunks == null ? "" : ", stall after " + stallAfterChunks + " chunks")
                 + ", seed " + (seed == null ? "random" : seed) + ", embeddings " + embeddingDimensions + " dimensions";
     }
 

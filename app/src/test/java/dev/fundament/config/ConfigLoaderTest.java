@@ -85,11 +85,24 @@ class ConfigLoaderTest {
         ProviderSpec gpu = config.spec().providers().get("gpu");
         assertThat(gpu.baseUrl()).isEqualTo("http://127.0.0.1:8000/v1");
         assertThat(gpu.timeouts().connect()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(gpu.timeouts().idle()).as("a stream's longest silence between chunks").isEqualTo(Duration.ofSeconds(60));
         assertThat(gpu.maxConnections()).isEqualTo(256);
         assertThat(config.spec().models().get("llama").kind()).isEqualTo(ModelKind.CHAT);
         assertThat(config.spec().models().get("llama").allTargets()).containsExactly(new TargetSpec("gpu", null));
         assertThat(config.spec().server().maxBodySize().bytes()).isEqualTo(4L * 1024 * 1024);
         assertThat(config.spec().providers()).containsKey("local");
+    }
+
+    @Test
+    void streamTimeoutsAreReadAndMustBePositive() {
+        LoadedConfig config = ConfigLoader.loadYaml("""
+                providers:
+                  gpu: {type: vllm, timeouts: {first_token: 5s, idle: 2s, total: 15s}}
+                """, "t", Map.of());
+        assertThat(config.spec().providers().get("gpu").timeouts().idle()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> ConfigLoader.loadYaml("providers:\n  gpu: {type: vllm, timeouts: {idle: 0s}}\n", "t", Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::toString)
+                        .containsExactly("providers.gpu.timeouts.idle: must be longer than zero"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.fundament.error.GatewayException;
 import dev.fundament.providers.ChatProvider;
 import dev.fundament.providers.EmbeddingProvider;
 import dev.fundament.providers.Provider;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
@@ -59,8 +60,9 @@ class TargetLoopTest {
         }
         assertThatThrownBy(() -> call(route, calls, "only", ErrorKind.UPSTREAM_UNAVAILABLE))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_UNAVAILABLE);
-                    assertThat(e.headers()).containsKey("Retry-After");
+                    assertThat(e.kind()).as("nothing was sent: 503, not 502").isEqualTo(ErrorKind.UPSTREAM_RESTING);
+                    assertThat(e.kind().status()).isEqualTo(503);
+                    assertThat(e.headers()).containsEntry("Retry-After", "15");
                     assertThat(e.getMessage()).contains("circuit breakers open");
                 });
         assertThat(calls.get("only").get()).isEqualTo(10);
@@ -221,5 +223,107 @@ class TargetLoopTest {
                     Map.of("Retry-After", "1")));
         }).await().atMost(Duration.ofSeconds(3))).isInstanceOf(GatewayException.class);
         assertThat(tries).as("a retry that would wait past the deadline is not made").hasValue(1);
+    }
+
+    /**
+     * Regression: a stream retried after a 429 (or a 500, or a refused connection) came back as an
+     * empty success. The retry's pause was a {@code Uni<Void>} made into a {@code Multi}, and a null
+     * item makes an empty {@code Multi} in Mutiny: the retry never ran and the stream completed with
+     * nothing, which the caller saw as HTTP 200 with only {@code data: [DONE]}.
+     */
+    @Test
+    void aStreamIsRetriedAfterA429LikeAWholeAnswer() {
+        Route route = new Route("chat", ModelKind.CHAT, List.of(target("busy", 0)), true);
+        AtomicInteger calls = new AtomicInteger();
+        List<String> items = TargetLoop.stream(route, t -> { }, (t, i) -> calls.incrementAndGet() < 3
+                        ? Multi.createFrom().<String>failure(new GatewayException(ErrorKind.UPSTREAM_RATE_LIMITED, "slow down", null,
+                                Map.of("Retry-After", "0.05")))
+                        : Multi.createFrom().items("a", "b"))
+                .collect().asList().await().atMost(Duration.ofSeconds(5));
+        assertThat(items).containsExactly("a", "b");
+        assertThat(calls.get()).as("two retries, then the answer").isEqualTo(3);
+
+        AtomicInteger failing = new AtomicInteger();
+        assertThatThrownBy(() -> TargetLoop.stream(route, t -> { }, (t, i) -> {
+            failing.incrementAndGet();
+            return Multi.createFrom().<String>failure(new GatewayException(ErrorKind.UPSTREAM_ERROR, "HTTP 500"));
+        }).collect().asList().await().atMost(Duration.ofSeconds(5))).as("retries spent: the failure, not an empty success")
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_ERROR));
+        assertThat(failing.get()).isEqualTo(1 + TargetLoop.MAX_RETRIES);
+    }
+
+    @Test
+    void aStreamThatEndsWithoutAnyItemIsAFailureAndFallsBack() {
+        Route route = new Route("chat", ModelKind.CHAT, List.of(target("silent", 0), target("backup", 0)), true);
+        List<String> items = TargetLoop.stream(route, t -> { }, (t, i) -> t.provider().name().equals("silent")
+                        ? Multi.createFrom().<String>empty() : Multi.createFrom().item("answer"))
+                .collect().asList().await().atMost(Duration.ofSeconds(2));
+        assertThat(items).containsExactly("answer");
+
+        Route alone = new Route("chat", ModelKind.CHAT, List.of(target("silent", 0)), true);
+        assertThatThrownBy(() -> TargetLoop.stream(alone, t -> { }, (t, i) -> Multi.createFrom().<String>empty())
+                .collect().asList().await().atMost(Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_INVALID_RESPONSE);
+                    assertThat(e.getMessage()).contains("ended its stream without sending anything");
+                });
+    }
+
+    @Test
+    void aStreamDoesNotFallBackOnceItHasStarted() {
+        Route route = new Route("chat", ModelKind.CHAT, List.of(target("primary", 0), target("backup", 0)), true);
+        Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> TargetLoop.stream(route, t -> { }, (t, i) -> {
+            calls.computeIfAbsent(t.provider().name(), k -> new AtomicInteger()).incrementAndGet();
+            return Multi.createFrom().<String>item("half").onCompletion().failWith(
+                    new GatewayException(ErrorKind.STREAM_INTERRUPTED, "cut"));
+        }).onItem().invoke(seen::add).collect().asList().await().atMost(Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.STREAM_INTERRUPTED));
+        assertThat(seen).containsExactly("half");
+        assertThat(calls).containsOnlyKeys("primary");
+    }
+
+    /**
+     * Regression: with 20-50 % 429s from its only upstream, a route's breaker opened and every caller
+     * got 502 for 15 s. A 429 is a busy upstream, not a broken one: the retries absorb the share, the
+     * breaker stays closed, and only an upstream that turns every call away is rested, for as long as
+     * it asked, with a 429 and Retry-After to the caller.
+     */
+    @Test
+    void aBusyUpstreamIsRetriedNotCutOffAndOnlyAlways429RestsIt() {
+        Target only = target("busy", 0);
+        Route route = new Route("chat", ModelKind.CHAT, List.of(only), true);
+        AtomicInteger calls = new AtomicInteger();
+        int answered = 0;
+        for (int i = 0; i < 40; i++) {
+            try {
+                TargetLoop.call(route, t -> { }, (t, n) -> calls.incrementAndGet() % 2 == 0
+                        ? Uni.createFrom().<String>failure(new GatewayException(ErrorKind.UPSTREAM_RATE_LIMITED, "busy", null,
+                                Map.of("Retry-After", "0")))
+                        : Uni.createFrom().item("ok")).await().atMost(Duration.ofSeconds(2));
+                answered++;
+            } catch (GatewayException e) {
+                assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_RATE_LIMITED);
+            }
+        }
+        assertThat(answered).as("every request answered, half of them after a retry").isEqualTo(40);
+        assertThat(only.breaker().state()).as("50 %% 429s").isEqualTo(CircuitBreaker.State.CLOSED);
+
+        for (int i = 0; i < 7; i++) { // three calls each (two retries): the whole window of 20 turned away
+            assertThatThrownBy(() -> TargetLoop.call(route, t -> { }, (t, n) -> Uni.createFrom().<String>failure(
+                    new GatewayException(ErrorKind.UPSTREAM_RATE_LIMITED, "quota gone", null, Map.of("Retry-After", "0"))))
+                    .await().atMost(Duration.ofSeconds(2))).isInstanceOf(GatewayException.class);
+        }
+        assertThat(only.breaker().state()).as("every call of the window turned away").isEqualTo(CircuitBreaker.State.OPEN);
+        AtomicInteger afterwards = new AtomicInteger();
+        assertThatThrownBy(() -> TargetLoop.call(route, t -> { }, (t, n) -> {
+            afterwards.incrementAndGet();
+            return Uni.createFrom().item("ok");
+        }).await().atMost(Duration.ofSeconds(2))).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.kind()).as("the caller is told to come back: 429, not 502").isEqualTo(ErrorKind.UPSTREAM_RATE_LIMITED);
+            assertThat(e.headers()).containsEntry("Retry-After", "1");
+        });
+        assertThat(afterwards).as("the resting upstream is not called").hasValue(0);
     }
 }

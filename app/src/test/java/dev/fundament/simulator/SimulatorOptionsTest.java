@@ -35,9 +35,9 @@ class SimulatorOptionsTest {
     @Test
     void everyFlag() {
         SimulatorOptions o = parse("--port 0 --host 0.0.0.0 --ttft 1s --tokens-per-second 12.5 --output-tokens uniform:3-9"
-                + " --error-rate 0.01 --rate-limit-rate 0.02 --fail-after-chunks 4 --seed 42 --embedding-dimensions 256");
+                + " --error-rate 0.01 --rate-limit-rate 0.02 --fail-after-chunks 4 --stall-after-chunks 6 --seed 42 --embedding-dimensions 256");
         assertThat(o).isEqualTo(new SimulatorOptions("0.0.0.0", 0, Duration.ofSeconds(1), 12.5, new OutputLength(3, 9),
-                0.01, 0.02, 4, 42L, 256));
+                0.01, 0.02, 4, 6, 42L, 256));
     }
 
     @Test

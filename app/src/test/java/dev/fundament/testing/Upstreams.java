@@ -33,6 +33,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     /** Fault-injection upstreams: 30 % errors, and one that tests stop mid-run. */
     public static Simulator flaky;
     public static Simulator killable;
+    /** Stream faults: one that sends two chunks and then hangs, one that answers 429 half of the time. */
+    public static Simulator stalling;
+    public static Simulator sometimes429;
     private static HttpServer rejectsCredentials;
     private static HttpServer anthropic;
     private static HttpServer recorder;
@@ -78,6 +81,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         bulkStream = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:300000");
         flaky = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:8 --error-rate 0.3");
         killable = sim("--ttft 20ms --tokens-per-second 0 --output-tokens fixed:8");
+        stalling = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:20 --stall-after-chunks 2");
+        sometimes429 = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:8 --rate-limit-rate 0.5 --seed 13");
         rejectsCredentials = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             boolean badRequest = body.toString().contains("\"reject-400\"");
             req.response().setStatusCode(badRequest ? 400 : 401).putHeader("Content-Type", "application/json")
@@ -305,6 +310,19 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     type: openai
                     base_url: %2$s
                     http2: true
+                  sim-stall:
+                    circuit_breaker: false
+                    type: openai
+                    base_url: %16$s
+                    timeouts: {first_token: 5s, idle: 500ms, total: 30s}
+                  sim-slow-total:
+                    circuit_breaker: false
+                    type: openai
+                    base_url: %3$s
+                    timeouts: {total: 1s}
+                  sim-sometimes-429:
+                    type: openai
+                    base_url: %17$s
                   nowhere:
                     circuit_breaker: false
                     type: openai
@@ -350,6 +368,12 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     provider: wrong-key
                   unreachable:
                     provider: nowhere
+                  stalls:
+                    provider: sim-stall
+                  streams-too-long:
+                    provider: sim-slow-total
+                  sometimes-429:
+                    provider: sim-sometimes-429
                   upstream-400:
                     provider: wrong-key
                     model: reject-400
@@ -441,7 +465,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       - {name: share, type: folder, path: "@MANUALS@", interval: 1h}
                       - {name: nas, type: folder, path: "@MANUALS@/not-mounted", interval: 1h}
                 """.formatted(jwksServer.actualPort(), url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
-                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort(), echo.actualPort(), url(flaky), url(killable))
+                url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort(), echo.actualPort(), url(flaky), url(killable),
+                url(stalling), url(sometimes429))
                 .replace("@MANUALS@", MANUALS.toString());
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");

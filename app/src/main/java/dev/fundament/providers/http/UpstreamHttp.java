@@ -23,8 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * One provider's HTTP client: a keep-alive connection pool to its base URL and its timeouts.
  *
  * <p>{@link #post} resolves once the response headers arrive; a non-2xx answer fails with the mapped
- * {@link GatewayException} after reading its (bounded) body. The {@code first_token} timeout is the
- * request's idle timeout: it bounds the wait for headers and every gap between stream chunks.
+ * {@link GatewayException} after reading its (bounded) body. Timeouts: {@code connect} is the pool's;
+ * for a whole answer {@code first_token} is the request's idle timeout (the wait for headers and
+ * between reads) and {@code total} a timer; a stream has its own clock ({@link StreamClock}) for
+ * {@code first_token} (to its first bytes), {@code idle} (between reads) and {@code total}, because a
+ * Vert.x request idle timeout stops guarding once the response headers are in. Each runs out as a
+ * {@link ErrorKind#UPSTREAM_TIMEOUT} naming its config key.
  * Thread-safe; shared by all requests to the provider.
  */
 public final class UpstreamHttp implements AutoCloseable {
@@ -43,6 +47,8 @@ public final class UpstreamHttp implements AutoCloseable {
     private final boolean ssl;
     private final String basePath;
     private final long idleTimeoutMs;
+    private final Duration firstToken;
+    private final Duration idle;
     private final Duration total;
 
     public UpstreamHttp(Vertx vertx, String provider, ProviderSpec spec) {
@@ -54,6 +60,8 @@ public final class UpstreamHttp implements AutoCloseable {
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.idleTimeoutMs = spec.timeouts().firstToken().toMillis();
+        this.firstToken = spec.timeouts().firstToken();
+        this.idle = spec.timeouts().idle();
         this.total = spec.timeouts().total();
         this.vertx = vertx;
         this.options = new HttpClientOptions()
@@ -93,8 +101,14 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public Uni<HttpClientResponse> post(String path, Map<String, String> headers, Buffer body,
                                         java.util.function.Consumer<HttpClientRequest> sink) {
+        return post(path, headers, body, sink, idleTimeoutMs);
+    }
+
+    /** @param idleMs the request's idle timeout, 0 for none (a stream keeps its own clock) */
+    private Uni<HttpClientResponse> post(String path, Map<String, String> headers, Buffer body,
+                                         java.util.function.Consumer<HttpClientRequest> sink, long idleMs) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                .setSsl(ssl).setURI(basePath + path).setIdleTimeout(idleTimeoutMs);
+                .setSsl(ssl).setURI(basePath + path).setIdleTimeout(idleMs);
         return client().request(options)
                 .onItem().transformToUni(request -> {
                     sink.accept(request);
@@ -159,19 +173,117 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /**
      * Sends a POST and streams the 2xx body. Demand is passed on (reads pause while the subscriber
-     * wants nothing) and cancelling aborts the upstream request.
+     * wants nothing) and cancelling aborts the upstream request. The stream's clock resets the upstream
+     * request when a limit runs out, and the stream fails with that limit's timeout.
      */
     public Multi<Buffer> postForStream(String path, Map<String, String> headers, Buffer body) {
         return Multi.createFrom().deferred(() -> {
-            HttpClientRequest[] sent = new HttpClientRequest[1];
-            return post(path, headers, body, r -> sent[0] = r)
+            StreamClock clock = new StreamClock();
+            return post(path, headers, body, clock::start, 0)
                     .onItem().transformToMulti(HttpClientResponse::toMulti)
-                    .onCancellation().invoke(() -> {
-                        if (sent[0] != null) {
-                            sent[0].reset();
-                        }
-                    });
+                    .onRequest().invoke(clock::requested)
+                    .onItem().invoke(clock::read)
+                    .onCompletion().call(() -> clock.expired != null ? Uni.createFrom().failure(clock.expired)
+                            : Uni.createFrom().voidItem())
+                    .onFailure(f -> clock.expired != null).transform(f -> clock.expired)
+                    .onFailure(f -> !(f instanceof GatewayException)).transform(f -> UpstreamErrors.fromFailure(provider, f))
+                    .onCancellation().invoke(clock::abort)
+                    .onTermination().invoke(clock::stop);
         });
+    }
+
+    /**
+     * The time limits of one stream, as one timer on the request's event loop: {@code first_token}
+     * from sending to the first bytes, then {@code idle} between reads, and {@code total} over all. The
+     * idle clock runs only while the subscriber is waiting for data: a caller that reads slowly pauses
+     * the upstream socket, and that silence is ours, not the upstream's. The timer is not reset on
+     * every read (that would cost a timer per chunk); when it fires it checks the time of the last read
+     * and sleeps again for what is left. Confined to the request's event loop.
+     */
+    private final class StreamClock {
+        private HttpClientRequest request;
+        private long timer = -1;
+        private long startedAt;
+        private long lastRead;
+        private boolean anyRead;
+        private long demand;
+        private boolean stopped;
+        private GatewayException expired;
+
+        void start(HttpClientRequest sent) {
+            this.request = sent;
+            startedAt = System.nanoTime();
+            lastRead = startedAt;
+            schedule(Math.min(firstToken.toMillis(), total.toMillis()));
+        }
+
+        void requested(long n) {
+            if (demand == 0) {
+                lastRead = System.nanoTime(); // the silence starts now, when we ask for more
+            }
+            demand = n == Long.MAX_VALUE || demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        }
+
+        void read(Buffer bytes) {
+            lastRead = System.nanoTime();
+            if (demand != Long.MAX_VALUE && demand > 0) {
+                demand--;
+            }
+            if (!anyRead) {
+                anyRead = true; // from now on the idle limit applies: re-arm for it rather than for first_token
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
+                check();
+            }
+        }
+
+        private void check() {
+            timer = -1;
+            if (stopped) {
+                return;
+            }
+            long now = System.nanoTime();
+            long totalLeft = total.toMillis() - (now - startedAt) / 1_000_000;
+            if (totalLeft <= 0) {
+                expire("did not finish within " + total.toMillis() + " ms; see providers." + provider + ".timeouts.total.");
+                return;
+            }
+            long limit = anyRead ? idle.toMillis() : firstToken.toMillis();
+            long silentLeft = limit - (now - lastRead) / 1_000_000;
+            boolean waiting = !anyRead || demand > 0;
+            if (waiting && silentLeft <= 0) {
+                expire(anyRead ? "sent nothing for " + idle.toMillis() + " ms in the middle of a stream; see providers."
+                        + provider + ".timeouts.idle."
+                        : "sent no first token within " + firstToken.toMillis() + " ms; see providers." + provider
+                        + ".timeouts.first_token.");
+                return;
+            }
+            schedule(Math.min(totalLeft, waiting ? silentLeft : limit));
+        }
+
+        private void expire(String why) {
+            expired = new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, "Provider '" + provider + "' " + why);
+            request.reset();
+        }
+
+        private void schedule(long millis) {
+            timer = vertx.setTimer(Math.max(1, millis), id -> check());
+        }
+
+        void abort() {
+            if (request != null) {
+                request.reset();
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+        }
     }
 
     /**

@@ -25,7 +25,9 @@ import java.util.List;
  * <p>Streams: the upstream's SSE bytes are decoded incrementally and each {@code data:} payload read
  * as a chunk, one network read at a time, so demand from the client reaches the upstream socket. A
  * stream counts as complete only when {@code data: [DONE]} arrived; an upstream that closes earlier
- * yields {@link ErrorKind#STREAM_INTERRUPTED}, never a silently truncated answer.
+ * yields {@link ErrorKind#STREAM_INTERRUPTED} once chunks went out, before that
+ * {@link ErrorKind#UPSTREAM_INVALID_RESPONSE} (so another target may be tried), never a silently
+ * truncated answer.
  */
 final class OpenAiChatProvider implements ChatProvider {
 
@@ -61,8 +63,7 @@ final class OpenAiChatProvider implements ChatProvider {
             return http.postForStream(endpoints.chatPath(upstreamModel), endpoints.headers(), body)
                     .onItem().transformToIterable(bytes -> state.decode(bytes.getBytes()))
                     .onCompletion().switchTo(() -> state.done ? Multi.createFrom().empty()
-                            : Multi.createFrom().failure(new GatewayException(ErrorKind.STREAM_INTERRUPTED,
-                                    "Provider '" + http.provider() + "' ended the stream before it was complete.")))
+                            : Multi.createFrom().failure(state.truncated()))
                     .onFailure().transform(state::failure);
         });
     }
@@ -97,6 +98,13 @@ final class OpenAiChatProvider implements ChatProvider {
             }
             emitted |= !chunks.isEmpty();
             return chunks;
+        }
+
+        /** An end without {@code [DONE]}: broken after the caller saw chunks, else an answer that is no answer (the next target may be tried). */
+        GatewayException truncated() {
+            String why = "Provider '" + http.provider() + "' ended the stream before it was complete (no 'data: [DONE]').";
+            return emitted ? new GatewayException(ErrorKind.STREAM_INTERRUPTED, why)
+                    : new GatewayException(ErrorKind.UPSTREAM_INVALID_RESPONSE, why);
         }
 
         GatewayException failure(Throwable f) {
