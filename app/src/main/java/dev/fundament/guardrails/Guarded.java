@@ -8,8 +8,6 @@ import dev.fundament.guardrails.detect.Finding;
 import dev.fundament.inference.ChatChunk;
 import dev.fundament.inference.ChatRequest;
 import dev.fundament.inference.ChatResult;
-import dev.fundament.inference.ContentPart;
-import dev.fundament.inference.Message;
 import dev.fundament.routing.Route;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -66,22 +64,15 @@ public final class Guarded {
         return !detectors.isEmpty() || !pseudonyms.isEmpty();
     }
 
-    /** Checks and restores a whole answer. */
+    /** Checks and restores a whole answer: every text of it ({@link TextFields}), tool-call arguments included. */
     public ChatResult output(ChatResult result) {
         if (!watchesOutput()) {
             return result;
         }
-        List<ChatResult.Choice> choices = new ArrayList<>(result.choices().size());
-        for (ChatResult.Choice c : result.choices()) {
-            Message m = c.message();
-            List<ContentPart> parts = new ArrayList<>(m.content().size());
-            for (ContentPart part : m.content()) {
-                parts.add(part instanceof ContentPart.Text t ? new ContentPart.Text(check(t.text(), findings(t.text(), 0),
-                        c.index(), 0, t.text().length())) : part);
-            }
-            choices.add(new ChatResult.Choice(c.index(), m.withContent(parts), c.finishReason(), c.extensions()));
-        }
-        return new ChatResult(result.id(), result.created(), result.model(), choices, result.usage(), result.extensions());
+        return TextFields.map(result, f -> {
+            String checked = check(f.text(), findings(f.text(), 0), f.message(), 0, f.text().length());
+            return checked.equals(f.text()) ? f.text() : checked;
+        });
     }
 
     /** @return what the output detectors find in {@code raw} from {@code scanFrom}, at positions in {@code raw} */
@@ -139,17 +130,33 @@ public final class Guarded {
     }
 
     /**
-     * The output stage of a stream. Text is released once it is more than the hold-back window behind
-     * the newest character, never in the middle of a finding or a placeholder, so an entity split
-     * across chunks is seen whole before any of it goes out; a block ends the stream with an error
-     * before the blocked text is released. The window is the only delay it adds.
+     * The output stage of a stream. Each choice's text and each of its tool calls' arguments is held
+     * on its own (tool-call fragments assembled by the call's index), and released once it is more
+     * than the hold-back window behind the newest character, never in the middle of a finding or a
+     * placeholder, so an entity split across chunks is seen whole before any of it goes out; a block
+     * ends the stream with an error before the blocked text is released. The window is the only delay
+     * it adds. A tool call's id and name go out at once; its arguments follow as they are released.
      */
     public final class StreamGuard {
 
         private static final int CONTEXT = 64;
         private static final int MAX_WORD = 1024;
-        private final java.util.Map<Integer, StringBuilder> raw = new java.util.HashMap<>();
-        private final java.util.Map<Integer, Integer> emitted = new java.util.HashMap<>();
+        private static final int CONTENT = -1;
+
+        /** One held text: a choice's content ({@code call} {@value #CONTENT}) or one tool call's arguments. */
+        private static final class Channel {
+            final int choice;
+            final int call;
+            final StringBuilder raw = new StringBuilder();
+            int emitted;
+
+            Channel(int choice, int call) {
+                this.choice = choice;
+                this.call = call;
+            }
+        }
+
+        private final java.util.Map<Long, Channel> channels = new java.util.LinkedHashMap<>();
         private ChatChunk last;
         private RuntimeException stopped;
 
@@ -171,26 +178,61 @@ public final class Guarded {
             }
         }
 
+        private Channel channel(int choice, int call) {
+            return channels.computeIfAbsent(((long) choice << 32) | (call & 0xFFFFFFFFL), k -> new Channel(choice, call));
+        }
+
         private ChatChunk acceptOrThrow(ChatChunk chunk) {
             last = chunk;
             List<ChatChunk.Delta> deltas = new ArrayList<>(chunk.choices().size());
             for (ChatChunk.Delta d : chunk.choices()) {
-                String text = "";
-                if (d.content() != null && !d.content().isEmpty()) {
-                    raw.computeIfAbsent(d.index(), k -> new StringBuilder()).append(d.content());
+                boolean end = d.finishReason() != null;
+                Channel content = channel(d.index(), CONTENT);
+                if (d.content() != null) {
+                    content.raw.append(d.content());
                 }
-                text = drain(d.index(), d.finishReason() != null);
-                boolean keep = !text.isEmpty() || d.role() != null || !d.toolCalls().isEmpty() || d.finishReason() != null
-                        || !d.extensions().isEmpty();
+                String text = drain(content, end);
+                List<ChatChunk.ToolCallDelta> calls = new ArrayList<>(d.toolCalls().size());
+                java.util.Set<Integer> seen = new java.util.HashSet<>();
+                for (ChatChunk.ToolCallDelta call : d.toolCalls()) {
+                    Channel arguments = channel(d.index(), call.index());
+                    if (call.arguments() != null) {
+                        arguments.raw.append(call.arguments());
+                    }
+                    String released = drain(arguments, end);
+                    seen.add(call.index());
+                    if (call.id() != null || call.name() != null || !released.isEmpty()) {
+                        calls.add(new ChatChunk.ToolCallDelta(call.index(), call.id(), call.name(),
+                                released.isEmpty() && call.arguments() == null ? null : released));
+                    }
+                }
+                if (end) {
+                    calls.addAll(rest(d.index(), seen));
+                }
+                boolean keep = !text.isEmpty() || d.role() != null || !calls.isEmpty() || end || !d.extensions().isEmpty();
                 if (keep) {
                     deltas.add(new ChatChunk.Delta(d.index(), d.role(), text.isEmpty() ? (d.content() == null ? null : "") : text,
-                            d.toolCalls(), d.finishReason(), d.extensions()));
+                            calls, d.finishReason(), d.extensions()));
                 }
             }
             if (deltas.isEmpty() && chunk.usage() == null) {
                 return null;
             }
             return new ChatChunk(chunk.id(), chunk.created(), chunk.model(), deltas, chunk.usage(), chunk.extensions());
+        }
+
+        /** @return what is still held of a choice's tool calls, other than {@code except}, released in full */
+        private List<ChatChunk.ToolCallDelta> rest(int choice, java.util.Set<Integer> except) {
+            List<ChatChunk.ToolCallDelta> out = new ArrayList<>();
+            for (Channel c : List.copyOf(channels.values())) {
+                if (c.choice == choice && c.call != CONTENT && !except.contains(c.call)) {
+                    String released = drain(c, true);
+                    if (!released.isEmpty()) {
+                        out.add(new ChatChunk.ToolCallDelta(c.call, null, null, released));
+                    }
+                }
+            }
+            return out;
         }
 
         /** @return a last chunk with whatever is still held back, or {@code null} */
@@ -204,27 +246,29 @@ public final class Guarded {
         }
 
         private ChatChunk finishOrThrow() {
-            List<ChatChunk.Delta> deltas = new ArrayList<>();
-            for (Integer index : raw.keySet()) {
-                String text = drain(index, true);
-                if (!text.isEmpty()) {
-                    deltas.add(new ChatChunk.Delta(index, null, text, List.of(), null, java.util.Map.of()));
+            java.util.Map<Integer, ChatChunk.Delta> byChoice = new java.util.LinkedHashMap<>();
+            for (Channel c : List.copyOf(channels.values())) {
+                if (c.call != CONTENT) {
+                    continue;
+                }
+                String text = drain(c, true);
+                List<ChatChunk.ToolCallDelta> calls = rest(c.choice, java.util.Set.of());
+                if (!text.isEmpty() || !calls.isEmpty()) {
+                    byChoice.put(c.choice, new ChatChunk.Delta(c.choice, null, text.isEmpty() ? null : text, calls, null,
+                            java.util.Map.of()));
                 }
             }
-            if (deltas.isEmpty() || last == null) {
+            if (byChoice.isEmpty() || last == null) {
                 return null;
             }
-            return new ChatChunk(last.id(), last.created(), last.model(), deltas, null, java.util.Map.of());
+            return new ChatChunk(last.id(), last.created(), last.model(), List.copyOf(byChoice.values()), null, java.util.Map.of());
         }
 
-        private String drain(int index, boolean end) {
-            StringBuilder buffer = raw.get(index);
-            if (buffer == null) {
-                return "";
-            }
-            int from = emitted.getOrDefault(index, 0);
+        private String drain(Channel channel, boolean end) {
+            StringBuilder buffer = channel.raw;
+            int from = channel.emitted;
             int length = buffer.length();
-            if (!end && length - from <= holdBack) {
+            if (length == from || !end && length - from <= holdBack) {
                 return "";
             }
             String text = buffer.toString();
@@ -255,8 +299,8 @@ public final class Guarded {
             if (boundary <= from) {
                 return "";
             }
-            String out = check(text, findings, index, from, boundary);
-            emitted.put(index, boundary);
+            String out = check(text, findings, channel.choice, from, boundary);
+            channel.emitted = boundary;
             return out;
         }
     }

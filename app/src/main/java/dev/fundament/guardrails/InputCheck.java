@@ -6,8 +6,6 @@ import dev.fundament.guardrails.detect.Category;
 import dev.fundament.guardrails.detect.Detector;
 import dev.fundament.guardrails.detect.Finding;
 import dev.fundament.inference.ChatRequest;
-import dev.fundament.inference.ContentPart;
-import dev.fundament.inference.Message;
 import dev.fundament.inference.Role;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,15 +15,34 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The input stage over one request: every text part of every message is scanned once with the
- * detectors the applicable policies and residency rules need; policies act in their configured
- * order (the first to claim a span decides how it is replaced); blocks are thrown only after every
- * decision was recorded. Prompt-injection is judged on user and tool messages only: system prompts
- * are the application's own.
+ * The input stage over one request: every text the request carries ({@link TextFields}: messages,
+ * names, tool calls and results, tool definitions, response format, {@code user}, metadata and every
+ * other forwarded field) is scanned once with the detectors the applicable policies and residency
+ * rules need; policies act in their configured order (the first to claim a span decides how it is
+ * replaced); blocks are thrown only after every decision was recorded. Prompt-injection is judged on
+ * the content of user and tool messages only: system prompts, tool definitions and schemas are the
+ * application's own.
+ *
+ * <p>A value split over two messages ({@code AKIAIOSF} in one, {@code ODNN7EXAMPLE} in the next) is
+ * found on the seam: the end of each message text and the start of the next (in order, and the next
+ * of the same role) are scanned joined; a finding across the seam that neither side has on its own is
+ * acted on in both pieces, the replacement standing in the first and the second piece removed.
  */
 final class InputCheck {
 
+    /** Characters on each side of a seam between two messages that are scanned joined. */
+    static final int SEAM = 128;
+
     private InputCheck() {
+    }
+
+    /**
+     * A finding in one field.
+     *
+     * @param value        for a piece of a split value, all of it; {@code null} when it is the finding's span
+     * @param continuation whether this is a later piece of a split value, replaced by nothing
+     */
+    private record Hit(Finding finding, String value, boolean continuation) {
     }
 
     static ChatRequest run(ChatRequest request, List<Guardrails.Policy> policies, List<Guardrails.Residency> rules,
@@ -37,70 +54,138 @@ final class InputCheck {
         List<Detector> all = List.copyOf(needed);
         List<Detector> withoutInjection = all.stream().filter(d -> !d.categories().contains(Category.PROMPT_INJECTION)).toList();
 
+        List<TextFields.Field> fields = TextFields.of(request);
+        List<List<Hit>> hits = new ArrayList<>(fields.size());
+        for (TextFields.Field field : fields) {
+            List<Finding> findings = registry.scan(field.text(), judged(field) ? all : withoutInjection);
+            List<Hit> own = new ArrayList<>(findings.size());
+            for (Finding f : findings) {
+                own.add(new Hit(f, null, false));
+            }
+            hits.add(own);
+        }
+        if (!withoutInjection.isEmpty()) {
+            seams(fields, hits, registry, withoutInjection);
+        }
+
         Guardrails.Policy blockedBy = null;
         Set<Category> blockedFor = EnumSet.noneOf(Category.class);
-        List<Message> messages = new ArrayList<>(request.messages().size());
+        String[] replaced = new String[fields.size()];
         boolean changed = false;
-        for (int i = 0; i < request.messages().size(); i++) {
-            Message m = request.messages().get(i);
-            boolean judged = m.role() == Role.USER || m.role() == Role.TOOL;
-            List<ContentPart> parts = new ArrayList<>(m.content().size());
-            boolean partChanged = false;
-            for (ContentPart part : m.content()) {
-                if (!(part instanceof ContentPart.Text t) || t.text().isEmpty()) {
-                    parts.add(part);
-                    continue;
-                }
-                List<Finding> findings = registry.scan(t.text(), judged ? all : withoutInjection);
-                for (Finding f : findings) {
-                    if (f.score() >= 0.5) {
-                        found.add(f.category());
-                        if (f.category() == Category.CANARY) {
-                            foundCanaries.add(f.detector());
-                        }
+        for (int k = 0; k < fields.size(); k++) {
+            TextFields.Field field = fields.get(k);
+            String text = field.text();
+            replaced[k] = text;
+            Replacements replacements = new Replacements(text);
+            for (Hit h : hits.get(k)) {
+                Finding f = h.finding();
+                if (f.score() >= 0.5) {
+                    found.add(f.category());
+                    if (f.category() == Category.CANARY) {
+                        foundCanaries.add(f.detector());
                     }
-                }
-                Replacements replacements = new Replacements(t.text());
-                for (Guardrails.Policy p : policies) {
-                    for (Finding f : findings) {
-                        if (!p.matches(f)) {
-                            continue;
-                        }
-                        decisions.accept(new Decision(p.name(), Stage.INPUT, f.category(), f.detector(), p.action(), i,
-                                f.start(), f.end(), f.score()));
-                        switch (p.action()) {
-                            case BLOCK -> {
-                                if (blockedBy == null || blockedBy == p) {
-                                    blockedBy = p;
-                                    blockedFor.add(f.category());
-                                }
-                            }
-                            case REDACT -> replacements.claim(f, "[" + f.category().placeholder() + "]");
-                            case PSEUDONYMIZE -> {
-                                if (replacements.free(f)) {
-                                    replacements.claim(f, pseudonyms.placeholder(f.category(),
-                                            t.text().substring(f.start(), f.end())));
-                                }
-                            }
-                            case FLAG -> {
-                            }
-                        }
-                    }
-                }
-                if (replacements.any()) {
-                    parts.add(new ContentPart.Text(replacements.apply()));
-                    partChanged = true;
-                } else {
-                    parts.add(part);
                 }
             }
-            messages.add(partChanged ? m.withContent(parts) : m);
-            changed |= partChanged;
+            for (Guardrails.Policy p : policies) {
+                for (Hit h : hits.get(k)) {
+                    Finding f = h.finding();
+                    if (!p.matches(f)) {
+                        continue;
+                    }
+                    decisions.accept(new Decision(p.name(), Stage.INPUT, f.category(), f.detector(), p.action(),
+                            field.message(), f.start(), f.end(), f.score()));
+                    switch (p.action()) {
+                        case BLOCK -> {
+                            if (blockedBy == null || blockedBy == p) {
+                                blockedBy = p;
+                                blockedFor.add(f.category());
+                            }
+                        }
+                        case REDACT -> replacements.claim(f, h.continuation() ? "" : "[" + f.category().placeholder() + "]");
+                        case PSEUDONYMIZE -> {
+                            if (replacements.free(f)) {
+                                replacements.claim(f, h.continuation() ? "" : pseudonyms.placeholder(f.category(),
+                                        h.value() != null ? h.value() : text.substring(f.start(), f.end())));
+                            }
+                        }
+                        case FLAG -> {
+                        }
+                    }
+                }
+            }
+            if (replacements.any()) {
+                replaced[k] = replacements.apply();
+                changed = true;
+            }
         }
         if (blockedBy != null) {
             throw Guardrails.blocked(blockedBy, Stage.INPUT, blockedFor);
         }
-        return changed ? request.withMessages(messages) : request;
+        if (!changed) {
+            return request;
+        }
+        int[] next = {0};
+        return TextFields.map(request, f -> replaced[next[0]++]);
+    }
+
+    private static boolean judged(TextFields.Field field) {
+        return field.kind() == TextFields.Kind.CONTENT && (field.role() == Role.USER || field.role() == Role.TOOL);
+    }
+
+    /**
+     * Finds values split between message texts: each text with the next one, and with the next one of
+     * the same role when that is not the next one.
+     */
+    private static void seams(List<TextFields.Field> fields, List<List<Hit>> hits, Detectors registry, List<Detector> detectors) {
+        List<Integer> texts = new ArrayList<>();
+        for (int k = 0; k < fields.size(); k++) {
+            if (fields.get(k).kind() == TextFields.Kind.CONTENT) {
+                texts.add(k);
+            }
+        }
+        for (int t = 0; t + 1 < texts.size(); t++) {
+            int a = texts.get(t);
+            seam(fields, hits, a, texts.get(t + 1), registry, detectors);
+            for (int u = t + 2; u < texts.size(); u++) {
+                if (fields.get(texts.get(u)).role() == fields.get(a).role()) {
+                    if (fields.get(texts.get(t + 1)).role() != fields.get(a).role()) {
+                        seam(fields, hits, a, texts.get(u), registry, detectors);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void seam(List<TextFields.Field> fields, List<List<Hit>> hits, int a, int b, Detectors registry,
+                             List<Detector> detectors) {
+        String first = fields.get(a).text();
+        String second = fields.get(b).text();
+        int from = Math.max(0, first.length() - SEAM);
+        int join = first.length() - from;
+        String joined = first.substring(from) + second.substring(0, Math.min(second.length(), SEAM));
+        for (Finding f : registry.scan(joined, detectors)) {
+            if (!f.category().spanned() || f.start() >= join || f.end() <= join) {
+                continue;
+            }
+            Finding head = new Finding(f.category(), f.detector(), f.start() + from, first.length(), f.score());
+            Finding tail = new Finding(f.category(), f.detector(), 0, f.end() - join, f.score());
+            if (covered(hits.get(a), head) || covered(hits.get(b), tail)) {
+                continue; // a value of one side that the join merely lengthened
+            }
+            String value = joined.substring(f.start(), f.end());
+            hits.get(a).add(new Hit(head, value, false));
+            hits.get(b).add(new Hit(tail, value, true));
+        }
+    }
+
+    private static boolean covered(List<Hit> hits, Finding piece) {
+        for (Hit h : hits) {
+            if (h.finding().category() == piece.category() && h.finding().overlaps(piece)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Non-overlapping replacements of spans of one text. */

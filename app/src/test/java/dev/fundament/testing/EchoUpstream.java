@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * anything longer than that crosses chunk borders. Serves several "sites" under one port
  * ({@code /cloud/v1}, {@code /onprem/v1}) and records every request body per site. A message starting
  * {@code reverse:} is answered reversed, so a test can make the model "say" what the request did not
- * contain.
+ * contain; one starting {@code call:} is answered with a call of the tool {@code send} whose arguments
+ * are the rest of the message reversed, streamed in three-character fragments.
  */
 public final class EchoUpstream {
 
@@ -56,6 +57,11 @@ public final class EchoUpstream {
                 text = new StringBuilder(text.substring("reverse:".length())).reverse().toString();
             }
             HttpServerResponse response = req.response();
+            if (text.startsWith("call:")) {
+                toolCall(response, new StringBuilder(text.substring("call:".length())).reverse().toString(),
+                        request.getBoolean("stream", false));
+                return;
+            }
             if (!request.getBoolean("stream", false)) {
                 response.putHeader("Content-Type", "application/json").end(new JsonObject()
                         .put("id", "chatcmpl-echo").put("object", "chat.completion").put("created", 1700000000)
@@ -77,6 +83,34 @@ public final class EchoUpstream {
                     .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15)));
             response.end("data: [DONE]\n\n");
         })).listen(0, "127.0.0.1");
+    }
+
+    private static void toolCall(HttpServerResponse response, String arguments, boolean stream) {
+        JsonObject function = new JsonObject().put("name", "send");
+        if (!stream) {
+            JsonObject call = new JsonObject().put("id", "call_echo").put("type", "function")
+                    .put("function", function.put("arguments", arguments));
+            response.putHeader("Content-Type", "application/json").end(new JsonObject()
+                    .put("id", "chatcmpl-echo").put("object", "chat.completion").put("created", 1700000000)
+                    .put("model", "echo").put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                            .put("message", new JsonObject().put("role", "assistant").putNull("content")
+                                    .put("tool_calls", new JsonArray().add(call)))
+                            .put("finish_reason", "tool_calls")))
+                    .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15))
+                    .encode());
+            return;
+        }
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream");
+        send(response, delta(new JsonObject().put("role", "assistant").putNull("content").put("tool_calls", new JsonArray()
+                .add(new JsonObject().put("index", 0).put("id", "call_echo").put("type", "function")
+                        .put("function", function.put("arguments", "")))), null));
+        for (int i = 0; i < arguments.length(); i += 3) {
+            send(response, delta(new JsonObject().put("tool_calls", new JsonArray().add(new JsonObject().put("index", 0)
+                    .put("function", new JsonObject().put("arguments", arguments.substring(i, Math.min(arguments.length(), i + 3)))))),
+                    null));
+        }
+        send(response, delta(new JsonObject(), "tool_calls"));
+        response.end("data: [DONE]\n\n");
     }
 
     private static JsonObject delta(JsonObject delta, String finish) {

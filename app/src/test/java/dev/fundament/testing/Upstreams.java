@@ -193,6 +193,11 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       detect: [iban]
                       action: redact
                       models: [echo-out]
+                    - name: tool-answers
+                      on: output
+                      detect: [email, iban, secret]
+                      action: redact
+                      models: [echo-tools]
                     - name: classify-for-routing
                       on: input
                       detect: [personal_data]
@@ -387,6 +392,9 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     provider: echo-cloud
                     model: echo
                   echo-out:
+                    provider: echo-cloud
+                    model: echo
+                  echo-tools:
                     provider: echo-cloud
                     model: echo
                   cloud-only:

@@ -1,5 +1,6 @@
 package dev.fundament.guardrails.detect;
 
+import java.text.Normalizer;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.Set;
  * Customer-data canaries: configured terms (customer names exported from a CRM, project code names,
  * internal hostnames) that must not leave, or must not come back out. Matching is case-insensitive,
  * on word boundaries, in one pass over the text whatever the number of terms (a trie walked from
- * each word start).
+ * each word start). White space inside a term matches any run of white space, so
+ * {@code Globex  Corporation} and a name broken over two lines are still the term; terms are read in
+ * the same normal form (NFKC) as the text the guardrails scan.
  */
 public final class CanaryDetector implements Detector {
 
@@ -27,7 +30,8 @@ public final class CanaryDetector implements Detector {
     public CanaryDetector(String name, Collection<String> terms) {
         this.name = name;
         for (String term : terms) {
-            String t = term.strip().toLowerCase(Locale.ROOT);
+            String t = Normalizer.normalize(term, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT)
+                    .replaceAll("[\\s\\p{Zs}]+", " ");
             if (t.isEmpty()) {
                 continue;
             }
@@ -59,7 +63,15 @@ public final class CanaryDetector implements Detector {
             Node node = root;
             int match = -1;
             for (int i = start; i < n; i++) {
-                node = node.next.get(Character.toLowerCase(s.charAt(i)));
+                char c = s.charAt(i);
+                if (space(c)) {
+                    node = node.next.get(' ');
+                    while (i + 1 < n && space(s.charAt(i + 1))) {
+                        i++;
+                    }
+                } else {
+                    node = node.next.get(Character.toLowerCase(c));
+                }
                 if (node == null) {
                     break;
                 }
@@ -72,5 +84,9 @@ public final class CanaryDetector implements Detector {
                 start = match - 1;
             }
         }
+    }
+
+    private static boolean space(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 }

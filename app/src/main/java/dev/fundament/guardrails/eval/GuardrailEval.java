@@ -2,6 +2,7 @@ package dev.fundament.guardrails.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fundament.guardrails.Scanner;
 import dev.fundament.guardrails.detect.AddressDetector;
 import dev.fundament.guardrails.detect.CardDetector;
 import dev.fundament.guardrails.detect.Category;
@@ -33,7 +34,9 @@ import java.util.stream.Stream;
  * (dev, test): span precision, recall and F1 per personal-data category (a found span counts when it
  * overlaps a labelled span of the same category; exact matches are shown too), detection and
  * false-positive rates for prompt injection and jailbreaks (also on long texts, when the SciFact corpus
- * is there), and secret precision and recall per snippet. Prints Markdown tables.
+ * is there), and secret precision and recall per snippet. Prints Markdown tables. Texts are read
+ * through {@link Scanner}, as the gateway reads them (normal form, base64 runs decoded), so the
+ * figures are the gateway's.
  */
 public final class GuardrailEval {
 
@@ -134,11 +137,7 @@ public final class GuardrailEval {
         Map<Category, Counts> counts = new EnumMap<>(Category.class);
         for (JsonNode row : rows) {
             String text = row.path("text").asText();
-            List<Finding> found = new ArrayList<>();
-            for (Detector d : detectors) {
-                d.detect(text, found);
-            }
-            found = dev.fundament.guardrails.Findings.resolve(found);
+            List<Finding> found = Scanner.scan(text, detectors);
             List<int[]> gold = new ArrayList<>();
             List<Category> goldCategory = new ArrayList<>();
             for (JsonNode span : row.path("spans")) {
@@ -252,8 +251,7 @@ public final class GuardrailEval {
     private void rate(InjectionClassifier classifier, List<JsonNode> rows, String name, String meaning) {
         int flagged = 0;
         for (JsonNode row : rows) {
-            List<Finding> found = new ArrayList<>();
-            classifier.detect(row.path("text").asText(), found);
+            List<Finding> found = Scanner.scan(row.path("text").asText(), List.of(classifier));
             if (found.stream().anyMatch(f -> f.score() >= 0.5)) {
                 flagged++;
             }
@@ -269,8 +267,7 @@ public final class GuardrailEval {
         int fn = 0;
         int tn = 0;
         for (JsonNode row : rows) {
-            List<Finding> found = new ArrayList<>();
-            detector.detect(row.path("text").asText(), found);
+            List<Finding> found = Scanner.scan(row.path("text").asText(), List.of(detector));
             boolean hit = !found.isEmpty();
             boolean secret = row.path("label").asInt() == 1;
             if (hit && secret) {
