@@ -135,4 +135,59 @@ class StreamGuardTest {
                             + "lea@example.de replies.");
         }
     }
+
+    /**
+     * Tool-call arguments used to pass streams unread: a key and an address in a call's arguments
+     * went out fragment by fragment. Fragments are now held per call index, whatever their size and
+     * however two calls interleave, and the call's id and name go out at once.
+     */
+    @Test
+    void toolCallArgumentsAreHeldPerCallAndRedactedWhole() {
+        Guardrails g = guardrails("""
+                - name: out
+                  on: output
+                  detect: [email, secret]
+                  action: redact
+                """);
+        String first = "{\"to\": \"ops.oncall@example-company.com\", \"note\": \"rotate soon\"}";
+        String second = "{\"key\": \"AKIAQYLPMN5HFT2XK7RD\", \"region\": \"eu-central-1\"}";
+        for (int size = 1; size <= 9; size += 2) {
+            Guarded.StreamGuard guard = g.input(ANN, ROUTE, ask("hi"), d -> { }).stream();
+            java.util.Map<Integer, StringBuilder> released = new java.util.TreeMap<>();
+            java.util.Map<Integer, String> names = new java.util.TreeMap<>();
+            java.util.function.Consumer<ChatChunk> collect = out -> {
+                if (out == null) {
+                    return;
+                }
+                for (ChatChunk.ToolCallDelta call : out.choices().getFirst().toolCalls()) {
+                    if (call.name() != null) {
+                        names.put(call.index(), call.name());
+                    }
+                    assertThat(names).as("a call's name goes out before its arguments").containsKey(call.index());
+                    released.computeIfAbsent(call.index(), k -> new StringBuilder()).append(call.arguments() == null ? "" : call.arguments());
+                }
+            };
+            collect.accept(guard.accept(call(0, "call_a", "mail", "")));
+            collect.accept(guard.accept(call(1, "call_b", "deploy", "")));
+            for (int i = 0; i < Math.max(first.length(), second.length()); i += size) {
+                if (i < first.length()) {
+                    collect.accept(guard.accept(call(0, null, null, first.substring(i, Math.min(first.length(), i + size)))));
+                }
+                if (i < second.length()) {
+                    collect.accept(guard.accept(call(1, null, null, second.substring(i, Math.min(second.length(), i + size)))));
+                }
+            }
+            collect.accept(guard.accept(new ChatChunk("c", 1, "m", List.of(new ChatChunk.Delta(0, null, null, List.of(),
+                    FinishReason.TOOL_CALLS, Map.of())), null, Map.of())));
+            collect.accept(guard.finish());
+            assertThat(names).containsExactly(Map.entry(0, "mail"), Map.entry(1, "deploy"));
+            assertThat(released.get(0)).as("size " + size).hasToString("{\"to\": \"[EMAIL]\", \"note\": \"rotate soon\"}");
+            assertThat(released.get(1)).as("size " + size).hasToString("{\"key\": \"[SECRET]\", \"region\": \"eu-central-1\"}");
+        }
+    }
+
+    private static ChatChunk call(int index, String id, String name, String arguments) {
+        return new ChatChunk("c", 1, "m", List.of(new ChatChunk.Delta(0, null, null,
+                List.of(new ChatChunk.ToolCallDelta(index, id, name, arguments)), null, Map.of())), null, Map.of());
+    }
 }
