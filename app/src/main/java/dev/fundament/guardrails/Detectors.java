@@ -79,7 +79,15 @@ final class Detectors {
      * @throws Scanner.GuardrailFailure when a detector fails (never cached)
      */
     List<Finding> scan(String text, List<Detector> detectors) {
-        if (scans == null || text.length() < MIN_CACHED || detectors.isEmpty()) {
+        return scan(text, detectors, false);
+    }
+
+    /**
+     * As {@link #scan(String, List)}; short texts are kept too when {@code anyLength}: the
+     * seams between messages, which are short but come again with every turn of a conversation.
+     */
+    List<Finding> scan(String text, List<Detector> detectors, boolean anyLength) {
+        if (scans == null || !anyLength && text.length() < MIN_CACHED || detectors.isEmpty()) {
             return Scanner.scan(text, detectors);
         }
         return scans.get(new ScanKey(text, detectors), k -> List.copyOf(Scanner.scan(text, detectors)));

@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  * <p>A value split over two messages ({@code AKIAIOSF} in one, {@code ODNN7EXAMPLE} in the next) is
  * found on the seam: the end of each message text and the start of the next (in order, and the next
  * of the same role) are scanned joined; a finding across the seam that neither side has on its own is
- * acted on in both pieces, the replacement standing in the first and the second piece removed.
+ * acted on in both pieces, the replacement standing in the first and the second piece removed. A
+ * secret is taken across the seam even when one side is a secret on its own: the first half of a
+ * long key may already look like one, and its second half must not go out.
  */
 final class InputCheck {
 
@@ -56,15 +58,24 @@ final class InputCheck {
 
         List<TextFields.Field> fields = TextFields.of(request);
         List<List<Hit>> hits = new ArrayList<>(fields.size());
-        for (TextFields.Field field : fields) {
-            List<Finding> findings = registry.scan(field.text(), judged(field) ? all : withoutInjection);
-            List<Hit> own = new ArrayList<>(findings.size());
-            for (Finding f : findings) {
-                own.add(new Hit(f, null, false));
+        Batch definitions = new Batch();
+        Batch others = new Batch();
+        for (int k = 0; k < fields.size(); k++) {
+            TextFields.Field field = fields.get(k);
+            hits.add(new ArrayList<>());
+            switch (field.kind()) {
+                case CONTENT -> {
+                    for (Finding f : registry.scan(field.text(), judged(field) ? all : withoutInjection)) {
+                        hits.get(k).add(new Hit(f, null, false));
+                    }
+                }
+                case TOOL, RESPONSE_FORMAT -> definitions.add(k, field.text());
+                default -> others.add(k, field.text());
             }
-            hits.add(own);
         }
         if (!withoutInjection.isEmpty()) {
+            definitions.scan(registry, withoutInjection, hits);
+            others.scan(registry, withoutInjection, hits);
             seams(fields, hits, registry, withoutInjection);
         }
 
@@ -133,6 +144,45 @@ final class InputCheck {
     }
 
     /**
+     * Short fields scanned as one text: a detector's fixed cost per call would otherwise be paid for
+     * each of the hundreds of strings of a few tool schemas. Tool definitions and the response format
+     * are one batch, the same request after request, so the scan cache answers for them; everything
+     * else but message content is the other. A line with a bar between fields keeps values apart; a
+     * finding that still crosses it is acted on in each field it covers.
+     */
+    private static final class Batch {
+        private static final String SEPARATOR = "\n|\n";
+        private final StringBuilder text = new StringBuilder();
+        private final List<Integer> fields = new ArrayList<>();
+        private final List<Integer> starts = new ArrayList<>();
+
+        void add(int field, String value) {
+            if (!fields.isEmpty()) {
+                text.append(SEPARATOR);
+            }
+            fields.add(field);
+            starts.add(text.length());
+            text.append(value);
+        }
+
+        void scan(Detectors registry, List<Detector> detectors, List<List<Hit>> hits) {
+            if (fields.isEmpty()) {
+                return;
+            }
+            for (Finding f : registry.scan(text.toString(), detectors)) {
+                for (int i = 0; i < fields.size(); i++) {
+                    int start = starts.get(i);
+                    int end = i + 1 < fields.size() ? starts.get(i + 1) - SEPARATOR.length() : text.length();
+                    if (f.start() < end && f.end() > start) {
+                        hits.get(fields.get(i)).add(new Hit(new Finding(f.category(), f.detector(), Math.max(f.start(), start) - start,
+                                Math.min(f.end(), end) - start, f.score()), null, false));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Finds values split between message texts: each text with the next one, and with the next one of
      * the same role when that is not the next one.
      */
@@ -164,14 +214,14 @@ final class InputCheck {
         int from = Math.max(0, first.length() - SEAM);
         int join = first.length() - from;
         String joined = first.substring(from) + second.substring(0, Math.min(second.length(), SEAM));
-        for (Finding f : registry.scan(joined, detectors)) {
+        for (Finding f : registry.scan(joined, detectors, true)) {
             if (!f.category().spanned() || f.start() >= join || f.end() <= join) {
                 continue;
             }
             Finding head = new Finding(f.category(), f.detector(), f.start() + from, first.length(), f.score());
             Finding tail = new Finding(f.category(), f.detector(), 0, f.end() - join, f.score());
-            if (covered(hits.get(a), head) || covered(hits.get(b), tail)) {
-                continue; // a value of one side that the join merely lengthened
+            if (f.category() != Category.SECRET && (covered(hits.get(a), head) || covered(hits.get(b), tail))) {
+                continue; // an address or a number of one side that the join merely lengthened
             }
             String value = joined.substring(f.start(), f.end());
             hits.get(a).add(new Hit(head, value, false));

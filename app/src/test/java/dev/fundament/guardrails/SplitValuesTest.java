@@ -76,4 +76,12 @@ class SplitValuesTest {
         ChatRequest out = guardrails("redact").input(ANN, ROUTE, ask("Mail bob@example.com", "Thanks, will do"), d -> { }).request();
         assertThat(texts(out)).containsExactly("Mail [EMAIL]", "Thanks, will do");
     }
+
+    @Test
+    void neitherHalfOfALongKeyGoesOut() {
+        String first = "sk-proj-Q7wK2mZp9XvB4nT8rLc1YhGd6FsJ3aEoWq5Rt";
+        String second = "Uy7Ii9Oo0PpAsDfGhJkL2zXcVbNm4QwErTy";
+        ChatRequest out = guardrails("redact").input(ANN, ROUTE, ask("use " + first, "ok", second + " for it"), d -> { }).request();
+        assertThat(String.join("|", texts(out))).doesNotContain("Q7wK2mZp").doesNotContain("Uy7Ii9Oo").contains("[SECRET]");
+    }
 }

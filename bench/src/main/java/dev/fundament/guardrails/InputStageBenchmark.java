@@ -6,7 +6,10 @@ import dev.fundament.config.ModelKind;
 import dev.fundament.identity.Principal;
 import dev.fundament.identity.Role;
 import dev.fundament.inference.ChatRequest;
+import dev.fundament.inference.ContentPart;
 import dev.fundament.inference.Message;
+import dev.fundament.inference.ToolCall;
+import dev.fundament.inference.ToolDefinition;
 import dev.fundament.routing.Route;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +21,19 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The whole guardrail input stage for a 2 KB business prompt with every detector on (all
- * personal-data categories pseudonymised, secrets and prompt injection checked), as the gateway runs
- * it: what guardrails add to a request before it leaves.
+ * The whole guardrail input stage with every detector on (all personal-data categories
+ * pseudonymised, secrets and prompt injection checked), as the gateway runs it: what guardrails add
+ * to a request before it leaves. {@code prompt} is a 2 KB business prompt after a system prompt;
+ * {@code agent} is an agent's request: six turns of conversation, a tool call and its result, five
+ * tools with parameter schemas and metadata (every field is read). With {@code cache=on} the scan
+ * cache answers for texts seen before (the same request, sent again); {@code off} measures the scan.
  *
  * <pre>
  * ./mvnw -q -pl app,bench package -DskipTests
@@ -47,6 +54,12 @@ public class InputStageBenchmark {
             + "Our server at 192.168.10.24 logged the order. Summarise the open points, list the risks for the "
             + "next quarter and draft a friendly reminder about the pending contract renewal. ";
 
+    @Param({"on", "off"})
+    public String cache;
+
+    @Param({"prompt", "agent"})
+    public String shape;
+
     private Guardrails guardrails;
     private ChatRequest request;
     private Principal principal;
@@ -56,6 +69,7 @@ public class InputStageBenchmark {
     public void setUp() {
         GuardrailsSpec spec = ConfigLoader.loadYaml("""
                 guardrails:
+                  scan_cache: %s
                   policies:
                     - name: pii
                       on: input
@@ -69,17 +83,48 @@ public class InputStageBenchmark {
                       on: input
                       detect: [prompt_injection]
                       action: flag
-                """, "bench", Map.of()).spec().guardrails();
+                """.formatted(cache.equals("on") ? "64MB" : "0"), "bench", Map.of()).spec().guardrails();
         guardrails = new Guardrails(spec, Map.of());
         String prompt = PARAGRAPH.repeat(2048 / PARAGRAPH.length() + 1).substring(0, 2048);
-        request = new ChatRequest("m", List.of(Message.text(dev.fundament.inference.Role.SYSTEM, "You are a helpful assistant."),
-                Message.text(dev.fundament.inference.Role.USER, prompt)), false, false, List.of(), null, null, null, null,
-                null, null, List.of(), null, Map.of());
+        request = shape.equals("prompt") ? new ChatRequest("m", List.of(Message.text(dev.fundament.inference.Role.SYSTEM,
+                "You are a helpful assistant."), Message.text(dev.fundament.inference.Role.USER, prompt)), false, false, List.of(),
+                null, null, null, null, null, null, List.of(), null, Map.of()) : agent();
         principal = new Principal("ann", false, "sales", Set.of(Role.USER), Set.of(), "k", "fk-x", Map.of());
         route = new Route("m", ModelKind.CHAT, List.of(), true);
     }
 
-    /** The input stage of one request with a 2 KB prompt, all detectors on. */
+    private static ChatRequest agent() {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String turn = PARAGRAPH.substring(0, 300);
+        List<Message> messages = new java.util.ArrayList<>();
+        messages.add(Message.text(dev.fundament.inference.Role.SYSTEM, "You are the order assistant of a wholesaler. Use the "
+                + "tools to look up orders and customers; never invent order numbers; answer in the customer's language."));
+        for (int i = 0; i < 3; i++) {
+            messages.add(Message.text(dev.fundament.inference.Role.USER, turn));
+            messages.add(Message.text(dev.fundament.inference.Role.ASSISTANT, "I looked into it: " + turn));
+        }
+        messages.add(new Message(dev.fundament.inference.Role.ASSISTANT, List.of(), false, null, List.of(new ToolCall("call_1",
+                "find_order", "{\"customer\": \"Maria Schmidt\", \"invoice\": \"2026-1147\", \"status\": \"open\"}")), null, Map.of()));
+        messages.add(new Message(dev.fundament.inference.Role.TOOL, List.of(new ContentPart.Text("{\"order\": 1147, \"paid\": true, "
+                + "\"account\": \"DE89 3704 0044 0532 0130 00\"}")), true, null, List.of(), "call_1", Map.of()));
+        messages.add(Message.text(dev.fundament.inference.Role.USER, "Thanks. Now draft the reminder for the renewal."));
+        List<ToolDefinition> tools = new java.util.ArrayList<>();
+        for (String name : List.of("find_order", "find_customer", "list_invoices", "send_reminder", "create_ticket")) {
+            com.fasterxml.jackson.databind.node.ObjectNode schema = json.createObjectNode().put("type", "object");
+            com.fasterxml.jackson.databind.node.ObjectNode properties = schema.putObject("properties");
+            for (String p : List.of("customer", "invoice", "status", "note")) {
+                properties.putObject(p).put("type", "string").put("description", "The " + p + " to look for, as the customer wrote it");
+            }
+            schema.putArray("required").add("customer");
+            tools.add(new ToolDefinition(name, "Looks up " + name.replace('_', ' ') + " in the order system and returns JSON.",
+                    schema, null));
+        }
+        Map<String, com.fasterxml.jackson.databind.JsonNode> extensions = Map.of("metadata", json.createObjectNode()
+                .put("app", "orders").put("session", "s-20261126-0042").put("channel", "web"));
+        return new ChatRequest("m", messages, false, false, tools, null, null, null, null, null, null, List.of(), "ann", extensions);
+    }
+
+    /** The input stage of one request, all detectors on. */
     @Benchmark
     public Guarded inputStage() {
         return guardrails.input(principal, route, request, d -> { });
