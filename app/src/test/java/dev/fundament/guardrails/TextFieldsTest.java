@@ -45,9 +45,9 @@ class TextFieldsTest {
                "schema": {"type": "object", "properties": {"a": {"type": "string", "description": "Z18"}}}}},
              "stop": ["Z19"],
              "user": "Z20",
-             "metadata": {"ticket": "Z21", "nested": [{"deep": "Z22"}]},
+             "metadata": {"ticket": "Z21", "requester": "Z22"},
              "seed": 4242,
-             "unknown_field": "Z23"}
+             "unknown_field": {"nested": [{"deep": "Z23"}]}}
             """;
 
     private static String unmark(String text) {
@@ -66,7 +66,7 @@ class TextFieldsTest {
                 "messages[1].x_note", "messages[2].tool_calls[0].function.arguments", "messages[3].content",
                 "tools[0].function.description", "tools[0].function.parameters.properties.q.description",
                 "tools[0].function.parameters.properties.Z15key", "response_format.json_schema.schema.properties.a.description",
-                "stop[0]", "user", "metadata.nested[0].deep", "unknown_field", "seed");
+                "stop[0]", "user", "metadata.requester", "unknown_field.nested[0].deep", "seed");
         assertThat(fields).filteredOn(f -> f.path().equals("messages[3].content")).singleElement()
                 .satisfies(f -> assertThat(f.message()).isEqualTo(3));
 
