@@ -225,6 +225,7 @@ public class AuditTrail {
 
     /** Retention: payloads after {@code payload_days}; records after {@code metadata_days}, up to a signed checkpoint. */
     void retain() {
+        journal.awaitStored(); // retention keeps the newest stored record: let it be the newest one
         Instant now = clock.instant();
         int payloads = store.deletePayloadsBefore(now.minus(Duration.ofDays(spec.payloadDays())));
         int records = store.deleteRecordsBefore(instance, now.minus(Duration.ofDays(spec.metadataDays())));
