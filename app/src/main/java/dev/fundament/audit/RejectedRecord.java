@@ -42,9 +42,16 @@ final class RejectedRecord {
     }
 
     private static AuditRecord of(AuditRecord r, String details) {
-        return new AuditRecord(r.instance(), r.seq(), r.id(), r.at(), r.kind(), null, null, null, null, null, null, null,
-                r.configHash(), null, r.inputTokens(), r.outputTokens(), r.costMicros(), r.status(), r.latencyMs(),
-                r.requestSha256(), r.responseSha256(), ACTION, null, details, null, null, r.prevHash(), r.hash());
+        // Only what the trail makes itself, and only while it fits: the stand-in must never be refused too.
+        String kind = "admin".equals(r.kind()) ? "admin" : "request";
+        return new AuditRecord(r.instance(), r.seq(), r.id(), r.at(), kind, null, null, null, null, null, null, null,
+                hash(r.configHash()), null, r.inputTokens(), r.outputTokens(), r.costMicros(), r.status(), r.latencyMs(),
+                hash(r.requestSha256()), hash(r.responseSha256()), ACTION, null, details, null, null, r.prevHash(), r.hash());
+    }
+
+    /** @return a hex hash as the schema holds it (64 characters), else nothing */
+    private static String hash(String value) {
+        return value != null && value.length() <= 64 ? value : null;
     }
 
     /** @return whether {@code r} is a stand-in whose seal the trusted key made */
