@@ -189,7 +189,7 @@ public class ChatPipeline {
                     holds.reservation = reservation;
                     ctx.responseHeaders(reservation.headers());
                     long worst = settlement.worstCaseMicros(route, generousEstimate(request));
-                    return budgets.hold(ctx.principal(), worst).invoke(admitted -> settlement.open(ctx, worst));
+                    return budgets.hold(ctx.principal(), worst).call(admitted -> settlement.open(ctx, worst));
                 })
                 .onItem().transform(budget -> {
                     holds.budget = budget;

@@ -62,11 +62,13 @@ public class Settlement {
 
     /**
      * Journals that an admitted request is about to call upstream, with the most it can cost; its
-     * settlement closes it. Does not wait for the disk.
+     * settlement closes it.
+     *
+     * @return completes once the open entry is durable
      */
-    void open(RequestContext ctx, long worstCaseMicros) {
+    Uni<Void> open(RequestContext ctx, long worstCaseMicros) {
         LedgerEntry e = entry(ctx, LedgerEntry.OPEN);
-        ledger.open(new LedgerEntry(e.id(), e.requestId(), e.at(), e.subject(), e.team(), e.keyId(), e.keyPrefix(), e.useCase(),
+        return ledger.open(new LedgerEntry(e.id(), e.requestId(), e.at(), e.subject(), e.team(), e.keyId(), e.keyPrefix(), e.useCase(),
                 e.operation(), e.model(), null, null, 0, 0, 0, true, worstCaseMicros, e.currency(), 0, LedgerEntry.OPEN, null,
                 e.stream(), false, false, e.configHash()));
     }

@@ -141,14 +141,16 @@ public class Ledger {
 
     /**
      * Journals that a request started: {@code opened} has status {@link LedgerEntry#OPEN} and the id its
-     * settlement will carry. The request does not wait for the disk: the write lands while the upstream
-     * is being called.
+     * settlement will carry.
+     *
+     * @return completes, on the caller's event loop when it has one, once the entry is durable: the
+     *         request calls upstream only then, so a kill cannot leave an upstream call unaccounted
      */
-    public void open(LedgerEntry opened) {
+    public Uni<Void> open(LedgerEntry opened) {
         if (!opened.isOpen()) {
             throw new IllegalArgumentException("an open entry has status " + LedgerEntry.OPEN);
         }
-        journal.write(opened);
+        return record(opened);
     }
 
     /**

@@ -161,8 +161,8 @@ class LedgerQuarantineTest {
         Ledger crashed = new Ledger(database, new Pricing(PricingSpec.DEFAULTS), dir, new SimpleMeterRegistry());
         LedgerEntry cut = open("stream-cut-by-kill", 4_096_000);
         LedgerEntry finished = open("finished", 1_000);
-        crashed.open(cut);
-        crashed.open(finished);
+        crashed.open(cut).await().atMost(java.time.Duration.ofSeconds(10));
+        crashed.open(finished).await().atMost(java.time.Duration.ofSeconds(10));
         crashed.record(settlement(finished, 200)).await().atMost(java.time.Duration.ofSeconds(10));
         crashed.store().countByRequestId("finished"); // the open entries are in the database
         // killed: no close
