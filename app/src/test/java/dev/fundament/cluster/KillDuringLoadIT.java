@@ -127,10 +127,14 @@ class KillDuringLoadIT {
         assertThat(answered).hasSizeGreaterThanOrEqualTo(300);
         assertThat(recorded).as("ledger entries for every answered request").containsAll(answered);
 
+        // The simulator keeps the last 100 requests it received: those around the kill.
         Set<String> upstreamSaw = new HashSet<>();
         upstream.requests().forEach(r -> upstreamSaw.add(r.at("/messages/0/content").asText()));
         Set<String> unanswered = new HashSet<>(upstreamSaw);
         unanswered.removeAll(answered);
+        System.out.printf("KillDuringLoadIT: %d answered; of the last %d requests the upstream received, %d were cut by the kill%n",
+                answered.size(),
+                upstreamSaw.size(), unanswered.size());
         assertThat(recorded).as("a ledger entry for every request the upstream received, %d of them cut by the kill",
                 unanswered.size()).containsAll(upstreamSaw);
         assertThat(unanswered).as("an audit record for every request the kill cut")
