@@ -42,6 +42,8 @@ final class AuditJson {
             n.put("records", c.records());
             n.put("checkpoints", c.checkpoints());
             n.put("last_seq", c.lastSeq());
+            n.put("rejected", c.rejected());
+            n.put("witnessed_seq", c.witnessed());
             if (c.problem() != null) {
                 ObjectNode p = n.putObject("problem");
                 p.put("seq", c.problem().seq());

@@ -8,6 +8,8 @@ import dev.fundament.config.Configuration;
 import dev.fundament.identity.AdminAction;
 import dev.fundament.storage.Journal;
 import dev.fundament.storage.Storage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -16,7 +18,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,11 @@ import org.jboss.logging.Logger;
  * them (sequence number, previous hash, hash) and encrypts kept payloads, so the request path only
  * waits for the journal's disk write; the database receives them right after. A timer signs a
  * checkpoint of the chain every {@code audit.checkpoint_every} seconds and enforces retention.
+ *
+ * <p>A record the database refuses for good (a value longer than its column) is not lost and does not
+ * stop the chain: it is set aside in {@code <data>/audit-journal/rejected.jsonl} and a signed
+ * {@link RejectedRecord} takes its place in the chain, so the chain stays continuous and verification
+ * shows where and why.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -48,6 +54,7 @@ public class AuditTrail {
     private final String instance;
     private final Journal<AuditRecord> journal;
     private final KafkaExport kafka;
+    private final Witness witness;
     private final Clock clock;
     private final Cache<String, String> subjectKeys = Caffeine.newBuilder().maximumSize(50_000).build();
     private long lastSeq = -1;
@@ -55,19 +62,26 @@ public class AuditTrail {
     private long timer = -1;
 
     @Inject
-    public AuditTrail(Configuration configuration, Storage storage, @ConfigProperty(name = "fundament.data-dir") String dataDir) {
+    public AuditTrail(Configuration configuration, Storage storage, @ConfigProperty(name = "fundament.data-dir") String dataDir,
+                      MeterRegistry registry) {
         this(configuration.spec().audit(), configuration.get().secret("audit.signing_key"),
                 configuration.get().secret("audit.payload_key"), new JdbcAuditStore(storage.dataSource()), Path.of(dataDir),
-                Clock.systemUTC());
+                Clock.systemUTC(), registry);
     }
 
     AuditTrail(AuditSpec spec, String signingKey, String payloadKey, JdbcAuditStore store, Path dataDir, Clock clock) {
+        this(spec, signingKey, payloadKey, store, dataDir, clock, Metrics.globalRegistry);
+    }
+
+    AuditTrail(AuditSpec spec, String signingKey, String payloadKey, JdbcAuditStore store, Path dataDir, Clock clock,
+               MeterRegistry registry) {
         this.spec = spec;
         this.store = store;
         this.clock = clock;
         this.keys = new AuditKeys(signingKey, payloadKey, dataDir);
-        this.instance = instanceId(dataDir);
+        this.instance = dev.fundament.storage.InstanceId.of(dataDir);
         this.kafka = spec.kafka() == null ? null : new KafkaExport(spec.kafka(), instance);
+        this.witness = new Witness(dataDir);
         this.journal = new Journal<>(dataDir.resolve("audit-journal"), "audit", AuditRecord.class, new Journal.Store<>() {
             @Override
             public void insert(List<AuditRecord> records) {
@@ -80,7 +94,17 @@ public class AuditTrail {
                 store.insertNew(records);
                 stream(records);
             }
-        }, this::chain);
+
+            @Override
+            public String id(AuditRecord record) {
+                return record.instance() + ":" + record.seq();
+            }
+
+            @Override
+            public AuditRecord refused(AuditRecord record, String reason) {
+                return RejectedRecord.standIn(record, reason, keys);
+            }
+        }, this::chain, registry);
     }
 
     private void stream(List<AuditRecord> records) {
@@ -92,21 +116,6 @@ public class AuditTrail {
         }
         if (kafka != null) {
             kafka.send(records);
-        }
-    }
-
-    private static String instanceId(Path dataDir) {
-        Path file = dataDir.resolve("instance.id");
-        try {
-            if (Files.isReadable(file)) {
-                return Files.readString(file).strip();
-            }
-            Files.createDirectories(dataDir);
-            String id = dev.fundament.storage.TimeOrderedIds.next();
-            Files.writeString(file, id + "\n");
-            return id;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the instance id in " + file, e);
         }
     }
 
@@ -190,7 +199,10 @@ public class AuditTrail {
         return placed.chained(instance, seq, placed.prevHash(), hash);
     }
 
-    /** Signs the newest stored record of this instance's chain, when it moved since the last checkpoint. */
+    /**
+     * Signs the newest stored record of this instance's chain, when it moved since the last checkpoint,
+     * and witnesses the checkpoint outside the database ({@link Witness}, and Kafka when configured).
+     */
     void checkpoint() {
         journal.awaitStored();
         Optional<AuditRecord> last = lastStored != null ? Optional.of(lastStored) : store.last(instance);
@@ -202,12 +214,18 @@ public class AuditTrail {
         }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Checkpoint unsigned = new Checkpoint(instance, last.get().seq(), last.get().hash(), at, null, keys.publicKey());
-        store.insertCheckpoint(new Checkpoint(instance, unsigned.seq(), unsigned.hash(), at, keys.sign(unsigned.signed()),
-                keys.publicKey()));
+        Checkpoint signed = new Checkpoint(instance, unsigned.seq(), unsigned.hash(), at, keys.sign(unsigned.signed()),
+                keys.publicKey());
+        store.insertCheckpoint(signed);
+        witness.append(signed);
+        if (kafka != null) {
+            kafka.send(signed);
+        }
     }
 
     /** Retention: payloads after {@code payload_days}; records after {@code metadata_days}, up to a signed checkpoint. */
     void retain() {
+        journal.awaitStored(); // retention keeps the newest stored record: let it be the newest one
         Instant now = clock.instant();
         int payloads = store.deletePayloadsBefore(now.minus(Duration.ofDays(spec.payloadDays())));
         int records = store.deleteRecordsBefore(instance, now.minus(Duration.ofDays(spec.metadataDays())));
@@ -230,7 +248,7 @@ public class AuditTrail {
     /** @return the result of checking every chain in the store */
     public AuditVerifier.Report verify() {
         journal.awaitStored();
-        return new AuditVerifier(store, keys.publicKey()).verify();
+        return new AuditVerifier(store, keys.publicKey(), witness.read()).verify();
     }
 
     /** A record with its payload opened, or marked erased or expired. */

@@ -194,15 +194,18 @@ public final class JdbcAuditStore {
 
     /**
      * Retention of records: removes an instance's records created before {@code cutoff}, but only up to
-     * its newest signed checkpoint at or before them, so verification can anchor what remains.
+     * its newest signed checkpoint at or before them, so verification can anchor what remains, and
+     * never the chain's newest record: an emptied chain would look like a deleted one to the witness,
+     * and the next record would start a new chain at 1.
      */
     public int deleteRecordsBefore(String instance, Instant cutoff) {
         long anchor = newestCheckpoint(instance, "AND created_at < ?", Timestamp.from(cutoff));
         if (anchor == 0) {
             return 0;
         }
-        return update("DELETE FROM audit_records WHERE instance = ? AND seq <= ? AND created_at < ?", instance, anchor,
-                Timestamp.from(cutoff));
+        return update("DELETE FROM audit_records WHERE instance = ? AND seq <= ? AND created_at < ?"
+                + " AND seq < (SELECT MAX(seq) FROM audit_records WHERE instance = ?)", instance, anchor,
+                Timestamp.from(cutoff), instance);
     }
 
     /** @return the sequence number the newest checkpoint of an instance names, 0 without one */

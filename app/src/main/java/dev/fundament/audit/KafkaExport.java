@@ -61,22 +61,45 @@ final class KafkaExport implements AutoCloseable {
                 String json = JSON.writeValueAsString(JSON.valueToTree(r.withoutPayload()));
                 producer.send(new ProducerRecord<>(topic, r.instance() + ":" + r.seq(), json), (meta, failure) -> {
                     if (failure != null) {
-                        failed(r, failure);
+                        failed(r.instance() + ":" + r.seq(), failure);
                     } else {
                         recovered();
                     }
                 });
             } catch (IOException | RuntimeException e) {
-                failed(r, e);
+                failed(r.instance() + ":" + r.seq(), e);
             }
         }
     }
 
-    private void failed(AuditRecord r, Throwable failure) {
+    /**
+     * Sends a signed checkpoint to the same topic, keyed {@code instance:checkpoint:seq}, with
+     * {@code "kind": "checkpoint"}: a witness of how far the chain reached that no one on this host
+     * can take back.
+     */
+    void send(Checkpoint k) {
+        String key = k.instance() + ":checkpoint:" + k.seq();
+        var json = JSON.createObjectNode().put("kind", "checkpoint").put("instance", k.instance()).put("seq", k.seq())
+                .put("hash", k.hash()).put("at", k.at().toString()).put("signature", k.signature())
+                .put("public_key", k.publicKey());
+        try {
+            producer.send(new ProducerRecord<>(topic, key, json.toString()), (meta, failure) -> {
+                if (failure != null) {
+                    failed(key, failure);
+                } else {
+                    recovered();
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(key, e);
+        }
+    }
+
+    private void failed(String key, Throwable failure) {
         missed.incrementAndGet();
         if (failing.compareAndSet(false, true)) {
-            LOG.warnf("Audit records are not reaching Kafka topic %s (first: %s:%d): %s. Logged once until the export"
-                    + " recovers; the database keeps every record.", topic, r.instance(), r.seq(), failure.getMessage());
+            LOG.warnf("Audit records are not reaching Kafka topic %s (first: %s): %s. Logged once until the export"
+                    + " recovers; the database keeps every record.", topic, key, failure.getMessage());
         }
     }
 

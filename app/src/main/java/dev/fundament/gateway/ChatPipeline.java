@@ -188,7 +188,8 @@ public class ChatPipeline {
                 .onItem().transformToUni(reservation -> {
                     holds.reservation = reservation;
                     ctx.responseHeaders(reservation.headers());
-                    return budgets.hold(ctx.principal(), settlement.worstCaseMicros(route, generousEstimate(request)));
+                    long worst = settlement.worstCaseMicros(route, generousEstimate(request));
+                    return budgets.hold(ctx.principal(), worst).call(admitted -> settlement.open(ctx, worst));
                 })
                 .onItem().transform(budget -> {
                     holds.budget = budget;

@@ -45,6 +45,8 @@ public final class RequestContext {
     private Usage usage = Usage.NONE;
     private GatewayException failure;
     private boolean cancelled;
+    private String entryId;
+    private boolean settled;
     private Map<String, String> responseHeaders = Map.of();
     private java.util.List<dev.fundament.guardrails.Decision> decisions;
     private String requestSha256;
@@ -165,6 +167,23 @@ public final class RequestContext {
 
     void cancelled(boolean value) {
         this.cancelled = value;
+    }
+
+    /** @return the id of the request's ledger entry: the entry opened at its start and its settlement share it */
+    public String entryId() {
+        if (entryId == null) {
+            entryId = dev.fundament.storage.TimeOrderedIds.next();
+        }
+        return entryId;
+    }
+
+    /** @return {@code true} the first time only: a request settles once, whatever else ends it later */
+    boolean settle() {
+        if (settled) {
+            return false;
+        }
+        settled = true;
+        return true;
     }
 
     /** @return what the guardrails decided, in order; positions only, never values */

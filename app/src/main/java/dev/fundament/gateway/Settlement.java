@@ -10,8 +10,10 @@ import dev.fundament.usage.Ledger;
 import dev.fundament.usage.LedgerEntry;
 import dev.fundament.routing.Route;
 import dev.fundament.routing.Target;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +23,18 @@ import java.util.Map;
 /**
  * The last step of every request, whatever its outcome: settle the limit reservation and the budget
  * hold with the real usage and cost, write the ledger entry (the response waits for it), and tell the
- * listeners. Exactly once per
- * request that reached the pipeline.
+ * listeners. Exactly once per request that reached the pipeline: the first outcome settles it (a
+ * caller who leaves while a finished answer's records are written does not add a second entry).
+ *
+ * <p>A request is also {@linkplain #open opened} in the ledger when it is admitted, before any upstream
+ * is called, and its settlement carries the same id. A process killed mid-request leaves the open
+ * entry without a settlement; at the next start {@link #recover} settles each one as interrupted:
+ * status 499, error code {@code interrupted}, {@code estimated} set, and a ledger entry plus an audit
+ * record. Its usage is unknown (the upstream may have answered in full), so it is charged at the
+ * worst case that was held against the budgets at admission, not at zero: an upstream call that
+ * happened must never look free in the ledger, budgets are seeded from the ledger, and the provider's
+ * invoice reconciles against it; the {@code estimated} flag and the code say that the figure is an
+ * upper bound.
  */
 @ApplicationScoped
 public class Settlement {
@@ -44,8 +56,46 @@ public class Settlement {
         this.configHash = configuration.get().hash();
     }
 
+    /** The error code of a request that a crash interrupted, settled at the next start. */
+    static final String INTERRUPTED = "interrupted";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Settlement.class);
+
+    /**
+     * Journals that an admitted request is about to call upstream, with the most it can cost; its
+     * settlement closes it.
+     *
+     * @return completes once the open entry is durable
+     */
+    Uni<Void> open(RequestContext ctx, long worstCaseMicros) {
+        LedgerEntry e = entry(ctx, LedgerEntry.OPEN);
+        return ledger.open(new LedgerEntry(e.id(), e.requestId(), e.at(), e.subject(), e.team(), e.keyId(), e.keyPrefix(), e.useCase(),
+                e.operation(), e.model(), null, null, 0, 0, 0, true, worstCaseMicros, e.currency(), 0, LedgerEntry.OPEN, null,
+                e.stream(), false, false, e.configHash()));
+    }
+
+    /** At start-up: settles the requests a killed process left open, each with a ledger entry and an audit record. */
+    void recover(@Observes StartupEvent event) {
+        List<LedgerEntry> open = ledger.interrupted();
+        for (LedgerEntry o : open) {
+            LedgerEntry settled = new LedgerEntry(o.id(), o.requestId(), o.at(), o.subject(), o.team(), o.keyId(), o.keyPrefix(),
+                    o.useCase(), o.operation(), o.model(), o.provider(), o.upstreamModel(), 0, 0, 0, true, o.costMicros(),
+                    o.currency(), 0, CLIENT_CLOSED, INTERRUPTED, o.stream(), true, false, o.configHash());
+            // The audit record first: should this start be killed too, the next one finds the request still
+            // open and records it again, rather than leave a ledger entry without its audit record.
+            audit.append(auditRecord(settled, null, null, null, INTERRUPTED, null, null), null).join();
+            ledger.settleInterrupted(settled);
+        }
+        if (!open.isEmpty()) {
+            LOG.warnf("%d requests interrupted by the last stop were settled as interrupted (status %d, charged at their"
+                    + " worst case)", open.size(), CLIENT_CLOSED);
+        }
+    }
+
     /** @return completes when the ledger entry is committed */
     Uni<Void> success(RequestContext ctx, Holds holds) {
+        if (!ctx.settle()) {
+            return Uni.createFrom().voidItem();
+        }
         LedgerEntry entry = entry(ctx, 200);
         settle(ctx, holds, entry);
         listeners.success(ctx);
@@ -54,6 +104,9 @@ public class Settlement {
 
     /** @return completes (never fails) when the ledger entry is committed */
     Uni<Void> failure(RequestContext ctx, Holds holds, Throwable f) {
+        if (!ctx.settle()) {
+            return Uni.createFrom().voidItem();
+        }
         ctx.failure(f instanceof GatewayException g ? g
                 : new GatewayException(ErrorKind.INTERNAL, "Internal error (" + f.getClass().getSimpleName() + ")."));
         LedgerEntry entry = entry(ctx, ctx.failure().kind().status());
@@ -64,6 +117,9 @@ public class Settlement {
 
     /** The caller is gone: nothing waits, but the entry is still written. */
     void cancel(RequestContext ctx, Holds holds) {
+        if (!ctx.settle()) {
+            return;
+        }
         ctx.cancelled(true);
         LedgerEntry entry = entry(ctx, CLIENT_CLOSED);
         settle(ctx, holds, entry);
@@ -105,10 +161,15 @@ public class Settlement {
                 throw new IllegalStateException(failure);
             }
         }
+        return auditRecord(e, decisions, ctx.requestSha256(), answer.isEmpty() ? null : AuditChain.sha256(answer),
+                ctx.collection() == null ? null : "rag", ctx.collection(), details);
+    }
+
+    private static AuditRecord auditRecord(LedgerEntry e, String decisions, String requestSha256, String responseSha256,
+                                           String action, String target, String details) {
         return new AuditRecord(null, 0, null, null, "request", e.requestId(), e.subject(), e.team(), e.keyPrefix(), e.model(),
                 e.provider(), e.upstreamModel(), e.configHash(), decisions, e.inputTokens(), e.outputTokens(), e.costMicros(),
-                e.status(), e.latencyMs(), ctx.requestSha256(), answer.isEmpty() ? null : AuditChain.sha256(answer),
-                ctx.collection() == null ? null : "rag", ctx.collection(), details, null, null, null, null);
+                e.status(), e.latencyMs(), requestSha256, responseSha256, action, target, details, null, null, null, null);
     }
 
     /**
@@ -138,7 +199,7 @@ public class Settlement {
         String provider = target == null ? null : target.provider().name();
         String upstream = target == null ? null : target.upstreamModel();
         var usage = ctx.usage();
-        return new LedgerEntry(dev.fundament.storage.TimeOrderedIds.next(), ctx.requestId(), Instant.now(), principal.subject(),
+        return new LedgerEntry(ctx.entryId(), ctx.requestId(), Instant.now(), principal.subject(),
                 principal.team(), principal.keyId(), principal.keyPrefix(), principal.metadata().get("use_case"),
                 ctx.operation().semconv(), ctx.model(), provider, upstream, usage.inputTokens(), usage.outputTokens(),
                 usage.cachedTokens(), usage.estimated(), ledger.pricing().costMicros(provider, upstream, usage),

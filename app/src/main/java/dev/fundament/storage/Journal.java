@@ -32,6 +32,12 @@ import org.jboss.logging.Logger;
  * deletes a segment once all its entries are stored. At start-up, segments left by a crash are
  * replayed into the database before anything is served; the store skips ids it already has, so a
  * record is stored exactly once. Readers call {@link #awaitStored()} to see every acknowledged record.
+ *
+ * <p>A failure to store is retried until it passes, unless the database refuses a record for good (a
+ * value too long for its column, a violated constraint): that record is set aside in the journal's
+ * {@link Quarantine} (a dead-letter file, a metric, a log line), or replaced by the store's
+ * {@linkplain Store#refused stand-in}, and the records after it go on. One bad record never holds
+ * back the others, a stop or a start never waits for it.
  */
 public final class Journal<T> implements AutoCloseable {
 
@@ -43,6 +49,21 @@ public final class Journal<T> implements AutoCloseable {
         /** Stores records journaled by this run, never offered before; the fast path. */
         default void insertNew(List<T> records) {
             insert(records);
+        }
+
+        /** @return the record's id, named in the log when the database refuses the record */
+        default String id(T record) {
+            return "#" + Integer.toHexString(System.identityHashCode(record));
+        }
+
+        /**
+         * Told when the database refused a record for good and the record was set aside.
+         *
+         * @return a record to store in its place (the audit chain keeps the place sealed this way), or
+         *         {@code null} to leave the place empty
+         */
+        default T refused(T record, String reason) {
+            return null;
         }
     }
 
@@ -67,6 +88,7 @@ public final class Journal<T> implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
     private final Class<T> type;
     private final java.util.function.UnaryOperator<T> stamp;
+    private final Quarantine quarantine;
 
     private record Pending<T>(T entry, CompletableFuture<Void> done) {
     }
@@ -94,7 +116,14 @@ public final class Journal<T> implements AutoCloseable {
      *               (the audit trail chains records here); identity for most
      */
     public Journal(Path dir, String prefix, Class<T> type, Store<T> store, java.util.function.UnaryOperator<T> stamp) {
+        this(dir, prefix, type, store, stamp, io.micrometer.core.instrument.Metrics.globalRegistry);
+    }
+
+    /** @param registry where the count of refused records is kept ({@code fundament.journal.rejected}) */
+    public Journal(Path dir, String prefix, Class<T> type, Store<T> store, java.util.function.UnaryOperator<T> stamp,
+                   io.micrometer.core.instrument.MeterRegistry registry) {
         this.dir = dir;
+        this.quarantine = new Quarantine(dir, prefix, registry);
         this.prefix = prefix;
         this.type = type;
         this.stamp = stamp;
@@ -164,17 +193,28 @@ public final class Journal<T> implements AutoCloseable {
                     replayed++;
                 }
                 if (batch.size() == MAX_BATCH) {
-                    store.insert(batch);
+                    replayBatch(batch);
                     batch.clear();
                 }
             }
-            store.insert(batch);
+            replayBatch(batch);
             Files.delete(file);
         }
         if (replayed > 0) {
             LOG.infof("%s journal: %d records from before the last stop checked into the database", prefix, replayed);
         }
         return last;
+    }
+
+    /** A replayed batch: records the database refuses are set aside; any other failure stops the start. */
+    private void replayBatch(List<T> batch) {
+        try {
+            store.insert(batch);
+        } catch (RuntimeException e) {
+            if (Quarantine.rejection(e) == null || !setAsideRefused(batch).isEmpty()) {
+                throw e;
+            }
+        }
     }
 
     private T parse(String line, Path file) {
@@ -323,18 +363,25 @@ public final class Journal<T> implements AutoCloseable {
     private void storeWithRetry(List<T> entries, boolean again) {
         long backoff = 50;
         boolean retry = again;
+        List<T> left = entries;
         while (true) {
             try {
                 if (retry) {
-                    store.insert(entries);
+                    store.insert(left);
                 } else {
-                    store.insertNew(entries);
+                    store.insertNew(left);
                 }
                 return;
             } catch (RuntimeException e) {
-                LOG.errorf(e, "Cannot store %d %s records in the database; retrying in %d ms (they are safe in the journal)",
-                        entries.size(), prefix, backoff);
                 retry = true; // part of a failed attempt may have been stored after all
+                if (Quarantine.rejection(e) != null) {
+                    left = setAsideRefused(left);
+                    if (left.isEmpty()) {
+                        return;
+                    }
+                }
+                LOG.errorf(e, "Cannot store %d %s records in the database; retrying in %d ms (they are safe in the journal)",
+                        left.size(), prefix, backoff);
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
@@ -344,6 +391,42 @@ public final class Journal<T> implements AutoCloseable {
                 backoff = Math.min(backoff * 2, 30_000);
             }
         }
+    }
+
+    /**
+     * The database refused a batch for good: store its records one at a time, so only the record it
+     * refuses is set aside (or replaced by its stand-in). Records already stored are skipped.
+     *
+     * @return the records not yet stored because the database failed in a way that may pass (retry
+     *         them), else empty
+     */
+    private List<T> setAsideRefused(List<T> entries) {
+        List<T> left = new ArrayList<>(entries);
+        while (!left.isEmpty()) {
+            T record = left.getFirst();
+            try {
+                store.insert(List.of(record));
+                left.removeFirst();
+            } catch (RuntimeException e) {
+                String reason = Quarantine.rejection(e);
+                if (reason == null) {
+                    return left;
+                }
+                quarantine.put(store.id(record), record, reason);
+                T standIn = null;
+                try {
+                    standIn = store.refused(record, reason);
+                } catch (RuntimeException hook) {
+                    LOG.warnf("%s record %s set aside; its follow-up failed: %s", prefix, store.id(record), hook.getMessage());
+                }
+                if (standIn != null) {
+                    left.set(0, standIn);
+                } else {
+                    left.removeFirst();
+                }
+            }
+        }
+        return left;
     }
 
     /** Journals and stores what is queued, then stops; a clean stop leaves no segment behind. */

@@ -21,6 +21,11 @@ public final class JdbcLedgerStore implements LedgerStore {
             + "cost_micros, currency, latency_ms, status, error_code, stream, cancelled, cache_hit, config_hash) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     private final DataSource dataSource;
 
     public JdbcLedgerStore(DataSource dataSource) {
@@ -69,6 +74,84 @@ public final class JdbcLedgerStore implements LedgerStore {
         }
     }
 
+
+    @Override
+    public void insertOpen(String instance, List<LedgerEntry> opened) {
+        if (opened.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            java.util.Set<String> kept = dev.fundament.storage.Sql.existingIds(c, "ledger_open",
+                    opened.stream().map(LedgerEntry::id).toList());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO ledger_open (id, instance, created_at, entry) VALUES (?, ?, ?, ?)")) {
+                int rows = 0;
+                for (LedgerEntry e : opened) {
+                    if (kept.add(e.id())) {
+                        ps.setString(1, e.id());
+                        ps.setString(2, instance);
+                        ps.setTimestamp(3, Timestamp.from(e.at()));
+                        ps.setString(4, JSON.writeValueAsString(e));
+                        ps.addBatch();
+                        rows++;
+                    }
+                }
+                if (rows > 0) {
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException | java.io.IOException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("cannot keep " + opened.size() + " open requests", e);
+        }
+    }
+
+    @Override
+    public void deleteOpen(List<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM ledger_open WHERE id IN (" + marks + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot forget " + ids.size() + " settled requests", e);
+        }
+    }
+
+    @Override
+    public List<LedgerEntry> unsettled(String instance) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement settled = c.prepareStatement("DELETE FROM ledger_open WHERE instance = ?"
+                    + " AND EXISTS (SELECT 1 FROM ledger WHERE ledger.id = ledger_open.id)")) {
+                settled.setString(1, instance);
+                settled.executeUpdate();
+            }
+            List<LedgerEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT entry FROM ledger_open WHERE instance = ? ORDER BY created_at, id")) {
+                ps.setString(1, instance);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(JSON.readValue(rs.getString(1), LedgerEntry.class));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("cannot read open requests", e);
+        }
+    }
 
     private static void bind(PreparedStatement ps, LedgerEntry e) throws SQLException {
         ps.setString(1, e.id());

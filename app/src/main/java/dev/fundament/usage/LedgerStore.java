@@ -21,6 +21,21 @@ public interface LedgerStore {
         insert(entries);
     }
 
+    /**
+     * Keeps requests that started (entries with status {@link LedgerEntry#OPEN}) until they settle,
+     * skipping ids kept already.
+     */
+    void insertOpen(String instance, List<LedgerEntry> opened);
+
+    /** Forgets open requests that settled. */
+    void deleteOpen(List<String> ids);
+
+    /**
+     * @return an instance's open requests that never settled (the process was killed while they ran),
+     *         oldest first; open requests whose entry is stored are forgotten on the way
+     */
+    List<LedgerEntry> unsettled(String instance);
+
     /** Totals grouped by one dimension, for days {@code from} to {@code to} inclusive (UTC). */
     List<UsageRow> report(Dimension groupBy, LocalDate from, LocalDate to, String team);
 

@@ -83,6 +83,17 @@ class AuditPrivacyTest {
             AuditVerifier.Report report = trail.verify();
             assertThat(report.ok()).as("what retention leaves still verifies from its checkpoint").isTrue();
             assertThat(report.chains().getFirst().records()).isEqualTo(1);
+
+            // Everything is past retention and signed: the newest record stays, or the witnessed
+            // checkpoint outside the database would find the chain emptied.
+            clock.now = clock.now.plus(Duration.ofDays(1));
+            trail.checkpoint();
+            clock.now = clock.now.plus(Duration.ofDays(300));
+            trail.retain();
+            report = trail.verify();
+            assertThat(report.ok()).as("retention never empties a chain: %s", report).isTrue();
+            assertThat(report.chains().getFirst().records()).isEqualTo(1);
+            assertThat(report.chains().getFirst().lastSeq()).isEqualTo(3);
         } finally {
             trail.stop(null, null);
         }

@@ -145,6 +145,105 @@ class AuditTamperTest {
         });
     }
 
+    /*
+     * A hostile-user test found three tamperings that verification missed, because the only evidence
+     * of how far the chain reached was in the same database: deleting the newest records together with
+     * the newest checkpoint, rewriting the chain and deleting every checkpoint, and deleting every
+     * record. Each checkpoint is now also witnessed in <data>/audit-witness.log.
+     */
+
+    @Test
+    void deletingTheNewestRecordsAndTheirCheckpointIsCaughtByTheWitness() throws Exception {
+        sql("DELETE FROM audit_records WHERE seq >= 18");
+        sql("DELETE FROM audit_checkpoints");
+        assertThat(problem()).satisfies(p -> {
+            assertThat(p.kind()).isEqualTo("DELETED");
+            assertThat(p.seq()).isEqualTo(18);
+            assertThat(p.message()).contains("the chain ends at record 17").contains("audit-witness.log")
+                    .contains("records 18 to 20 were removed");
+        });
+    }
+
+    @Test
+    void aRewrittenChainWithoutCheckpointsIsCaughtByTheWitness() throws Exception {
+        rewriteFrom12();
+        sql("DELETE FROM audit_checkpoints");
+        assertThat(problem()).satisfies(p -> {
+            assertThat(p.kind()).isEqualTo("MODIFIED");
+            assertThat(p.seq()).isEqualTo(20);
+            assertThat(p.message()).contains("witnessed").contains("rewritten");
+        });
+    }
+
+    @Test
+    void aRewrittenChainIsCaughtEvenAfterANewCheckpointSignsIt() throws Exception {
+        // The instance keeps running: its next checkpoint signs whatever the database now holds.
+        rewriteFrom12();
+        sql("DELETE FROM audit_checkpoints");
+        trail.stop(null, null);
+        trail = new AuditTrail(AuditSpec.DEFAULTS, null, null, new JdbcAuditStore(db), dir, Clock.systemUTC());
+        trail.append(request("req-21", "ann", 1), null).get(10, TimeUnit.SECONDS);
+        trail.checkpoint();
+        assertThat(problem()).satisfies(p -> {
+            assertThat(p.kind()).isEqualTo("MODIFIED");
+            assertThat(p.seq()).isEqualTo(20);
+        });
+    }
+
+    @Test
+    void anEmptiedChainIsCaughtByTheWitness() throws Exception {
+        sql("DELETE FROM audit_records");
+        sql("DELETE FROM audit_checkpoints");
+        AuditVerifier.Report report = trail.verify();
+        assertThat(report.ok()).isFalse();
+        assertThat(report.chains()).singleElement().satisfies(c -> {
+            assertThat(c.records()).isZero();
+            assertThat(c.witnessed()).isEqualTo(20);
+            assertThat(c.problem().kind()).isEqualTo("DELETED");
+            assertThat(c.problem().seq()).isEqualTo(1);
+            assertThat(c.problem().message()).contains("the chain is empty");
+        });
+    }
+
+    @Test
+    void anUntamperedChainVerifiesAgainstEveryWitness() throws Exception {
+        for (int i = 21; i <= 25; i++) {
+            trail.append(request("req-" + i, "ann", i), null).get(10, TimeUnit.SECONDS);
+        }
+        trail.checkpoint();
+        trail.checkpoint(); // nothing new: no second line for the same record
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("audit-witness.log"))).hasSize(2);
+        AuditVerifier.Report report = trail.verify();
+        assertThat(report.ok()).isTrue();
+        assertThat(report.chains().getFirst().witnessed()).isEqualTo(25);
+        assertThat(report.chains().getFirst().lastSeq()).isEqualTo(25);
+    }
+
+    @Test
+    void aForgedWitnessLineIsCaught() throws Exception {
+        String instance = new JdbcAuditStore(db).instances().getFirst();
+        java.nio.file.Files.writeString(dir.resolve("audit-witness.log"), "{\"instance\":\"" + instance + "\",\"seq\":5,"
+                + "\"hash\":\"" + "f".repeat(64) + "\",\"at\":\"2026-01-01T00:00:00Z\",\"signature\":\"AAAA\","
+                + "\"public_key\":\"AAAA\"}\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(problem().kind()).isEqualTo("BAD_CHECKPOINT");
+    }
+
+    /** The forger changes record 12 and recomputes every hash after it: links and hashes agree again. */
+    private void rewriteFrom12() throws Exception {
+        sql("UPDATE audit_records SET cost_micros = 1 WHERE seq = 12");
+        JdbcAuditStore store = new JdbcAuditStore(db);
+        String instance = store.instances().getFirst();
+        List<AuditRecord> all = new ArrayList<>();
+        store.chain(instance, all::add);
+        String prev = all.get(10).hash();
+        for (AuditRecord r : all.subList(11, all.size())) {
+            AuditRecord relinked = r.chained(r.instance(), r.seq(), prev, null);
+            String hash = AuditChain.hash(prev, relinked);
+            sql("UPDATE audit_records SET prev_hash = '" + prev + "', hash = '" + hash + "' WHERE seq = " + r.seq());
+            prev = hash;
+        }
+    }
+
     @Test
     void aForgedCheckpointIsCaught() throws Exception {
         sql("UPDATE audit_checkpoints SET signature = 'AAAA" + "A".repeat(80) + "'");

@@ -31,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * durable in the journals when it was answered, and in the embedded database once the instance has
  * started again, where the audit chain still verifies. Sixteen clients send requests with unique ids until a few hundred answers arrived; the
  * server is then killed with SIGKILL (no shutdown hook runs) while requests are still in flight.
+ *
+ * <p>Half the clients stream. A kill once left 8 streams that the upstream had served with neither a
+ * ledger entry nor an audit record: every request the upstream received is now accounted after the
+ * restart, those the kill cut settled as interrupted (499).
  */
 class KillDuringLoadIT {
 
@@ -77,11 +81,14 @@ class KillDuringLoadIT {
         for (int c = 0; c < 16; c++) {
             clients.submit(() -> {
                 while (running.get()) {
-                    String id = "kill-" + sequence.incrementAndGet();
+                    int n = sequence.incrementAndGet();
+                    boolean stream = n % 2 == 0;
+                    String id = "kill-" + n;
                     try {
                         HttpResponse<String> r = server.post("/v1/chat/completions", ADMIN, "{\"model\":\"chat\","
-                                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + id + "\"}]}", id);
-                        if (r.statusCode() == 200 && r.body().endsWith("}")) {
+                                + "\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + id
+                                + "\"}]}", id);
+                        if (r.statusCode() == 200 && r.body().endsWith(stream ? "data: [DONE]\n\n" : "}")) {
                             answered.add(id);
                             enough.countDown();
                         }
@@ -119,5 +126,18 @@ class KillDuringLoadIT {
         }
         assertThat(answered).hasSizeGreaterThanOrEqualTo(300);
         assertThat(recorded).as("ledger entries for every answered request").containsAll(answered);
+
+        // The simulator keeps the last 100 requests it received: those around the kill.
+        Set<String> upstreamSaw = new HashSet<>();
+        upstream.requests().forEach(r -> upstreamSaw.add(r.at("/messages/0/content").asText()));
+        Set<String> unanswered = new HashSet<>(upstreamSaw);
+        unanswered.removeAll(answered);
+        System.out.printf("KillDuringLoadIT: %d answered; of the last %d requests the upstream received, %d were cut by the kill%n",
+                answered.size(),
+                upstreamSaw.size(), unanswered.size());
+        assertThat(recorded).as("a ledger entry for every request the upstream received, %d of them cut by the kill",
+                unanswered.size()).containsAll(upstreamSaw);
+        assertThat(unanswered).as("an audit record for every request the kill cut")
+                .allSatisfy(id -> assertThat(trail).contains("\"request_id\":\"" + id + "\""));
     }
 }

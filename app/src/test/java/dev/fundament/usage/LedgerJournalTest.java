@@ -29,6 +29,21 @@ class LedgerJournalTest {
         }
 
         @Override
+        public void insertOpen(String instance, List<LedgerEntry> opened) {
+            throw new IllegalStateException("database down");
+        }
+
+        @Override
+        public void deleteOpen(List<String> ids) {
+            throw new IllegalStateException("database down");
+        }
+
+        @Override
+        public List<LedgerEntry> unsettled(String instance) {
+            throw new IllegalStateException("database down");
+        }
+
+        @Override
         public List<UsageRow> report(Dimension groupBy, LocalDate from, LocalDate to, String team) {
             throw new IllegalStateException("database down");
         }
@@ -95,6 +110,8 @@ class LedgerJournalTest {
         } finally {
             restarted.close();
         }
+        assertThat(dir.resolve("rejected.jsonl")).as("a database that is down refuses nothing: retried, not set aside")
+                .doesNotExist();
     }
 
     @Test

@@ -68,4 +68,29 @@ abstract class LedgerStoreContract {
         assertThat(store.countByRequestId("unknown")).isZero();
         assertThat(store.findByRequestId(e.requestId())).containsExactly(e);
     }
+
+    @Test
+    void keepsOpenRequestsOfAnInstanceUntilTheySettle() {
+        LedgerEntry a = open("2026-11-02T09:00:00Z");
+        LedgerEntry b = open("2026-11-02T09:00:01Z");
+        LedgerEntry other = open("2026-11-02T09:00:02Z");
+        store.insertOpen("instance-1", List.of(a, b));
+        store.insertOpen("instance-1", List.of(a)); // a replay offers it again
+        store.insertOpen("instance-2", List.of(other));
+        LedgerEntry settledB = new LedgerEntry(b.id(), b.requestId(), b.at(), b.subject(), b.team(), b.keyId(), b.keyPrefix(),
+                b.useCase(), b.operation(), b.model(), "openai", "gpt-4o", 10, 5, 0, false, 30, "EUR", 12, 200, null, true,
+                false, false, "hash");
+        store.insert(List.of(settledB));
+
+        assertThat(store.unsettled("instance-1")).as("b settled; another instance's are not ours").containsExactly(a);
+        store.deleteOpen(List.of(a.id()));
+        assertThat(store.unsettled("instance-1")).isEmpty();
+        assertThat(store.unsettled("instance-2")).containsExactly(other);
+    }
+
+    private static LedgerEntry open(String at) {
+        return new LedgerEntry(UUID.randomUUID().toString(), "req-" + UUID.randomUUID(), Instant.parse(at), "ann", "sales",
+                "key-sales", "fk-sales", null, "chat", "gpt-4o", null, null, 0, 0, 0, true, 4_096_000, "EUR", 0,
+                LedgerEntry.OPEN, null, true, false, false, "hash");
+    }
 }
