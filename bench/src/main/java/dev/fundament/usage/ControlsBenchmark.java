@@ -1,5 +1,6 @@
 package dev.fundament.usage;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.fundament.config.Configuration;
 import dev.fundament.config.FundamentSpec;
 import dev.fundament.identity.ApiKey;
@@ -99,7 +100,8 @@ public class ControlsBenchmark {
                 Clock.systemUTC());
         limiter = new RateLimiter(limits, counters, Clock.systemUTC());
         JdbcLedgerStore store = new JdbcLedgerStore(ds);
-        ledger = new Ledger(store, new Pricing(spec.pricing()), dir.resolve("ledger-journal"));
+        ledger = new Ledger(store, new Pricing(spec.pricing()), dir.resolve("ledger-journal"),
+                new SimpleMeterRegistry());
         budgets = new BudgetGuard(spec.budgets(), counters, store, "EUR", Clock.systemUTC(), event -> { });
         authenticator.authenticate(authorization, null).await().indefinitely();
     }
