@@ -20,7 +20,14 @@ import java.util.function.LongSupplier;
  * not a 502 (see {@link TargetLoop}). Only an upstream that turns every call away is given a rest.
  *
  * <p>After the rest one probe call is let through (half-open); its success closes the breaker, its
- * failure or a 429 opens it again. Thread-safe; cheap enough for every call.
+ * failure or a 429 opens it again. An upstream that rejects the probe's request (400, 413, 422) has
+ * answered, so it is up: that closes the breaker too. Every call the breaker lets through holds a
+ * {@link Pass}; a call that ends with no outcome at all (the caller went away, our own admission queue
+ * turned it down, the request's time ran out before it was sent, an error of ours) hands it back with
+ * {@link #release}, so the next call may probe. Without that, one such probe left the breaker half-open
+ * for good and the target answered 503 until a restart. As a last guard a probe that has been out for
+ * {@value #OPEN_MILLIS} ms no longer holds back the next one. Thread-safe; cheap enough for every call:
+ * only a probe allocates.
  */
 public final class CircuitBreaker {
 
@@ -48,7 +55,23 @@ public final class CircuitBreaker {
     private long openedAt;
     private long openMillis = OPEN_MILLIS;
     private boolean openedBusy;
-    private boolean probing;
+    /** The probe out while half-open, or null when none is. */
+    private Pass probe;
+
+    /**
+     * A call let through. Hand it back with {@link #release} when the call ends without an outcome
+     * (neither {@link #success}, {@link #failure}, {@link #busy} nor {@link #answered}).
+     */
+    public static final class Pass {
+        private final long at;
+
+        private Pass(long at) {
+            this.at = at;
+        }
+    }
+
+    /** The pass of every call while the breaker is closed: such calls hold nothing to give back. */
+    private static final Pass CLOSED_PASS = new Pass(0);
 
     public CircuitBreaker() {
         this(System::currentTimeMillis, true);
@@ -68,20 +91,37 @@ public final class CircuitBreaker {
         this.enabled = enabled;
     }
 
-    /** @return whether a call may go to this target now; in half-open state, only one probe at a time */
-    public synchronized boolean allows() {
-        if (state == State.OPEN && clock.getAsLong() - openedAt >= openMillis) {
-            state = State.HALF_OPEN;
-            probing = false;
+    /**
+     * @return a pass when a call may go to this target now, else null; in half-open state, one probe
+     *         at a time (a probe out for {@value #OPEN_MILLIS} ms or more no longer counts)
+     */
+    public synchronized Pass pass() {
+        if (state == State.CLOSED) {
+            return CLOSED_PASS;
         }
-        if (state == State.HALF_OPEN) {
-            if (probing) {
-                return false;
+        long now = clock.getAsLong();
+        if (state == State.OPEN) {
+            if (now - openedAt < openMillis) {
+                return null;
             }
-            probing = true;
-            return true;
+            state = State.HALF_OPEN;
+            probe = null;
         }
-        return state == State.CLOSED;
+        if (probe != null && now - probe.at < OPEN_MILLIS) {
+            return null;
+        }
+        probe = new Pass(now);
+        return probe;
+    }
+
+    /**
+     * The call holding {@code pass} ended without an outcome: if it was the probe, the next call may
+     * probe instead. Harmless for any other pass, and after an outcome.
+     */
+    public synchronized void release(Pass pass) {
+        if (pass != null && pass == probe) {
+            probe = null;
+        }
     }
 
     public synchronized void success() {
@@ -99,6 +139,17 @@ public final class CircuitBreaker {
         }
         record(FAILURE);
         judge(OPEN_MILLIS);
+    }
+
+    /**
+     * The upstream answered, but rejected the request (400, 413, 422): it is up, and the request is at
+     * fault. A probe's such answer closes the breaker. While closed it is not counted either way: a
+     * caller's bad requests must neither open the breaker nor hide the failures others meet.
+     */
+    public synchronized void answered() {
+        if (state == State.HALF_OPEN) {
+            reset();
+        }
     }
 
     /**
@@ -182,7 +233,7 @@ public final class CircuitBreaker {
         openedAt = clock.getAsLong();
         openMillis = millis;
         openedBusy = becauseBusy;
-        probing = false;
+        probe = null;
     }
 
     private void reset() {
@@ -191,7 +242,7 @@ public final class CircuitBreaker {
         next = 0;
         failed = 0;
         busy = 0;
-        probing = false;
+        probe = null;
         openedBusy = false;
         openMillis = OPEN_MILLIS;
         java.util.Arrays.fill(outcomes, SUCCESS);

@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  * than {@value #MAX_WAIT_MILLIS} ms. All attempts and waits share one deadline, the route's timeout: no
  * attempt or retry starts after it (an attempt under way is bounded by its provider's connect,
  * first-token, idle and total timeouts). Each outcome feeds the target's breaker and latency, and
- * calls in flight are counted per target.
+ * calls in flight are counted per target. An attempt that ends with no outcome for the breaker (the
+ * caller cancelled, the provider's admission queue shed it, the deadline passed before it was sent,
+ * an error of ours) hands its breaker pass back, so a half-open breaker's probe is never lost.
  *
  * <p>Streams get the same retries and fallbacks as whole answers, but only before their first item:
  * after that the caller has seen part of one answer, and switching to another model would splice two
@@ -140,46 +142,57 @@ public final class TargetLoop {
         return order;
     }
 
-    /** @return the index of the next target at or after {@code from} that is healthy and whose breaker lets a call through, or -1 */
-    private static int next(List<Target> order, int from) {
+    /** The target an attempt goes to, with the pass its breaker gave. */
+    private record Next(int index, Target target, CircuitBreaker.Pass pass) {
+    }
+
+    /** @return the next target at or after {@code from} that is healthy and whose breaker lets a call through, or null */
+    private static Next next(List<Target> order, int from) {
         for (int i = from; i < order.size(); i++) {
             Target t = order.get(i);
-            if (t.health().up() && t.breaker().allows()) {
-                return i;
+            if (t.health().up()) {
+                CircuitBreaker.Pass pass = t.breaker().pass();
+                if (pass != null) {
+                    return new Next(i, t, pass);
+                }
             }
         }
-        return -1;
+        return null;
     }
 
     private static <T> Uni<T> attempt(Route route, List<Target> order, Consumer<Target> onAttempt,
                                       BiFunction<Target, Integer, Uni<T>> call, int from, List<AllTargetsFailed.Attempt> failures,
                                       int retries, long deadline) {
-        int index = next(order, from);
-        if (index < 0) {
+        Next next = next(order, from);
+        if (next == null) {
             return Uni.createFrom().failure(exhausted(route, failures));
         }
+        int index = next.index();
+        Target target = next.target();
         if (from > 0 || retries > 0) {
             GatewayException late = late(route, failures, deadline);
             if (late != null) {
+                target.breaker().release(next.pass());
                 return Uni.createFrom().failure(late);
             }
         }
-        Target target = order.get(index);
         long[] started = new long[1];
+        boolean[] judged = new boolean[1];
         return Uni.createFrom().deferred(() -> {
                     onAttempt.accept(target);
                     target.inFlight().incrementAndGet();
                     started[0] = System.nanoTime();
                     return call.apply(target, index);
                 })
-                .onTermination().invoke(() -> target.inFlight().decrementAndGet())
                 .onItem().invoke(item -> {
                     target.latency().record(System.nanoTime() - started[0]);
                     target.breaker().success();
+                    judged[0] = true;
                 })
+                .onFailure().invoke(f -> judged[0] = judge(target, asGateway(f)))
+                .onTermination().invoke(() -> ended(target, next.pass(), judged[0]))
                 .onFailure().recoverWithUni(f -> {
                     GatewayException failure = asGateway(f);
-                    judge(target, failure);
                     failures.add(new AllTargetsFailed.Attempt(target.label(), failure));
                     if (failure.kind().fallback() && index + 1 < order.size()) {
                         return attempt(route, order, onAttempt, call, index + 1, failures, 0, deadline);
@@ -196,18 +209,21 @@ public final class TargetLoop {
     private static <T> Multi<T> attemptStream(Route route, List<Target> order, Consumer<Target> onAttempt,
                                               BiFunction<Target, Integer, Multi<T>> call, int from,
                                               List<AllTargetsFailed.Attempt> failures, int retries, long deadline) {
-        int index = next(order, from);
-        if (index < 0) {
+        Next next = next(order, from);
+        if (next == null) {
             return Multi.createFrom().failure(exhausted(route, failures));
         }
+        int index = next.index();
+        Target target = next.target();
         if (from > 0 || retries > 0) {
             GatewayException late = late(route, failures, deadline);
             if (late != null) {
+                target.breaker().release(next.pass());
                 return Multi.createFrom().failure(late);
             }
         }
-        Target target = order.get(index);
         boolean[] started = new boolean[1];
+        boolean[] judged = new boolean[1];
         long[] startNanos = new long[1];
         return Multi.createFrom().deferred(() -> {
                     onAttempt.accept(target);
@@ -217,17 +233,18 @@ public final class TargetLoop {
                 })
                 .onCompletion().ifEmpty().failWith(() -> new GatewayException(ErrorKind.UPSTREAM_INVALID_RESPONSE,
                         "Target " + target.label() + " of model '" + route.name() + "' ended its stream without sending anything."))
-                .onTermination().invoke(() -> target.inFlight().decrementAndGet())
                 .onItem().invoke(item -> {
                     if (!started[0]) {
                         started[0] = true;
                         target.latency().record(System.nanoTime() - startNanos[0]);
                         target.breaker().success();
+                        judged[0] = true;
                     }
                 })
+                .onFailure(f -> !started[0]).invoke(f -> judged[0] = judge(target, asGateway(f)))
+                .onTermination().invoke(() -> ended(target, next.pass(), judged[0]))
                 .onFailure(f -> !started[0]).recoverWithMulti(f -> {
                     GatewayException failure = asGateway(f);
-                    judge(target, failure);
                     failures.add(new AllTargetsFailed.Attempt(target.label(), failure));
                     if (failure.kind().fallback() && index + 1 < order.size()) {
                         return attemptStream(route, order, onAttempt, call, index + 1, failures, 0, deadline);
@@ -321,17 +338,36 @@ public final class TargetLoop {
     }
 
     /**
-     * Upstream failures count against the target; a caller's mistake does not. A 429 is the upstream
-     * being busy, not broken: the breaker hears it as such, with the wait the upstream asked for.
+     * Tells the target's breaker what a failed attempt says about its upstream. Upstream failures count
+     * against the target. A 429 is the upstream being busy, not broken: the breaker hears it as such,
+     * with the wait the upstream asked for. An upstream that rejected the request (a 4xx that is the
+     * caller's mistake) answered, so it is up. Our own admission control turning the call away, or an
+     * error of ours, says nothing about the upstream.
+     *
+     * @return whether the breaker heard an outcome; when not, the attempt's pass goes back
      */
-    private static void judge(Target target, GatewayException failure) {
-        if (failure.kind() == ErrorKind.OVERLOADED) {
-            return; // our own admission control said no: the upstream is busy, not broken
+    private static boolean judge(Target target, GatewayException failure) {
+        ErrorKind kind = failure.kind();
+        if (kind == ErrorKind.OVERLOADED) {
+            return false; // never reached the upstream
         }
-        if (failure.kind() == ErrorKind.UPSTREAM_RATE_LIMITED) {
+        if (kind == ErrorKind.UPSTREAM_RATE_LIMITED) {
             target.breaker().busy(askedWait(failure));
-        } else if (failure.kind().fallback() || failure.kind() == ErrorKind.STREAM_INTERRUPTED) {
+        } else if (kind == ErrorKind.UPSTREAM_BAD_REQUEST) {
+            target.breaker().answered();
+        } else if (kind.fallback() || kind == ErrorKind.STREAM_INTERRUPTED) {
             target.breaker().failure();
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** An attempt ended, however (answer, failure, cancellation): no longer in flight, and a pass without an outcome goes back. */
+    private static void ended(Target target, CircuitBreaker.Pass pass, boolean judged) {
+        target.inFlight().decrementAndGet();
+        if (!judged) {
+            target.breaker().release(pass);
         }
     }
 

@@ -11,6 +11,8 @@ import dev.fundament.providers.EmbeddingProvider;
 import dev.fundament.providers.Provider;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -325,5 +327,98 @@ class TargetLoopTest {
             assertThat(e.headers()).containsEntry("Retry-After", "1");
         });
         assertThat(afterwards).as("the resting upstream is not called").hasValue(0);
+    }
+    private long now = 1_000;
+
+    /** A target whose breaker has rested after ten failures: the next call to it is the probe. */
+    private Target halfOpen(String name, Admission admission) {
+        CircuitBreaker breaker = new CircuitBreaker(() -> now);
+        for (int i = 0; i < CircuitBreaker.MIN_CALLS; i++) {
+            breaker.failure();
+        }
+        now += CircuitBreaker.OPEN_MILLIS;
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        return new Target(provider(name), "m", "v1", 0, breaker, new AtomicInteger(), admission);
+    }
+
+    private static String answer(Route route) {
+        return TargetLoop.call(route, t -> { }, (t, i) -> Uni.createFrom().item("ok")).await().atMost(Duration.ofSeconds(2));
+    }
+
+    /**
+     * Regression: a breaker's probe that ended with no outcome was never handed back, and the
+     * breaker stayed half-open for good: every call to a single-target route got 503 until a restart.
+     * Here the probe's caller goes away before the first chunk (streamed) or before the answer.
+     */
+    @Test
+    void aProbeWhoseCallerCancelsHandsItsPassBack() {
+        Target only = halfOpen("only", Admission.unlimited("only"));
+        Route route = new Route("chat", ModelKind.CHAT, List.of(only), true);
+        AssertSubscriber<String> streamed = TargetLoop.stream(route, t -> { }, (t, i) -> Multi.createFrom().<String>nothing())
+                .subscribe().withSubscriber(AssertSubscriber.create(1));
+        assertThat(only.inFlight()).as("the probe is out").hasValue(1);
+        streamed.cancel();
+        assertThat(only.inFlight()).hasValue(0);
+
+        UniAssertSubscriber<String> whole = TargetLoop.call(route, t -> { }, (t, i) -> Uni.createFrom().<String>nothing())
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        assertThat(only.inFlight()).as("the next call was let through as the probe").hasValue(1);
+        whole.cancel();
+
+        assertThat(answer(route)).as("the breaker still lets a probe through").isEqualTo("ok");
+        assertThat(only.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    /** Regression: our own admission queue shedding the probe (503 overloaded) said nothing to the breaker, which then wedged. */
+    @Test
+    void aProbeShedByTheProvidersAdmissionHandsItsPassBack() {
+        Admission oneAtATime = new Admission("tiny", 1, 0, 100);
+        Target only = halfOpen("tiny", oneAtATime);
+        Route route = new Route("chat", ModelKind.CHAT, List.of(only), true);
+        Admission.Permit busy = oneAtATime.acquire(Admission.Ticket.ANONYMOUS).await().atMost(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> answer(route)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.getMessage()).contains("is at capacity"));
+        busy.release();
+        assertThat(answer(route)).isEqualTo("ok");
+        assertThat(only.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    /** Regression: an upstream 400 (no fallback) reported nothing; the upstream answered, so the probe succeeded. */
+    @Test
+    void aProbeTheUpstreamAnsweredWithABadRequestClosesTheBreaker() {
+        Target only = halfOpen("only", Admission.unlimited("only"));
+        Route route = new Route("chat", ModelKind.CHAT, List.of(only), true);
+        assertThatThrownBy(() -> TargetLoop.stream(route, t -> { }, (t, i) -> Multi.createFrom().<String>failure(
+                new GatewayException(ErrorKind.UPSTREAM_BAD_REQUEST, "Invalid 'temperature'"))).collect().asList()
+                .await().atMost(Duration.ofSeconds(2))).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_BAD_REQUEST));
+        assertThat(only.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(answer(route)).isEqualTo("ok");
+    }
+
+    /**
+     * Regression: when the request's time ran out after the loop had picked the next target, that
+     * target's probe was taken and never used, and its breaker wedged half-open.
+     */
+    @Test
+    void aProbeTakenJustAsTheDeadlinePassesIsHandedBack() {
+        Target first = target("first", 0);
+        Target backup = halfOpen("backup", Admission.unlimited("backup"));
+        Route route = new Route("chat", ModelKind.CHAT, List.of(first, backup), true, dev.fundament.config.RouteStrategy.ORDERED,
+                Condition.ALWAYS, null, Duration.ofNanos(1));
+        for (boolean stream : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> {
+                if (stream) {
+                    TargetLoop.stream(route, t -> { }, (t, i) -> Multi.createFrom().<String>failure(
+                            new GatewayException(ErrorKind.UPSTREAM_ERROR, "HTTP 500"))).collect().asList().await().atMost(Duration.ofSeconds(2));
+                } else {
+                    TargetLoop.call(route, t -> { }, (t, i) -> Uni.createFrom().<String>failure(
+                            new GatewayException(ErrorKind.UPSTREAM_ERROR, "HTTP 500"))).await().atMost(Duration.ofSeconds(2));
+                }
+            }).isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT));
+            assertThat(backup.inFlight()).as("never called").hasValue(0);
+        }
+        assertThat(answer(new Route("chat", ModelKind.CHAT, List.of(backup), true))).isEqualTo("ok");
+        assertThat(backup.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 }
