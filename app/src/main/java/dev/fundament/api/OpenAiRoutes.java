@@ -146,7 +146,7 @@ public class OpenAiRoutes {
         ctx.requestSha256(dev.fundament.audit.AuditChain.sha256(rc.body().buffer().getBytes()));
         HttpServerResponse response = rc.response();
         if (request.stream()) {
-            chat.stream(ctx, request).subscribe().withSubscriber(new SseWriter(response, ctx));
+            chat.stream(ctx, request).subscribe().withSubscriber(new SseWriter(rc, ctx));
             return;
         }
         Cancellable call = chat.complete(ctx, request).subscribe().with(
@@ -155,7 +155,16 @@ public class OpenAiRoutes {
                     json(response, OpenAiResponseWriter.result(result));
                 },
                 failure -> ErrorResponses.send(response, failure));
-        response.closeHandler(v -> call.cancel());
+        // not response.closeHandler: that replaces the handler through which Vert.x Web runs every end handler on a disconnect
+        if (response.closed()) {
+            call.cancel();
+        } else {
+            rc.addEndHandler(ended -> {
+                if (!response.ended()) {
+                    call.cancel(); // the client went away before its answer
+                }
+            });
+        }
     }
 
     private void embed(RoutingContext rc, RequestContext ctx) {

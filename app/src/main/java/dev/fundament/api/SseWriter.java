@@ -9,6 +9,7 @@ import dev.fundament.inference.openai.OpenAiResponseWriter;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Flow;
 
@@ -26,7 +27,10 @@ import java.util.concurrent.Flow;
  *   <li>Backpressure: one chunk is requested at a time, and the next only once the socket's write
  *       queue has room, so a slow client holds at most one write queue of data, however long the
  *       answer.</li>
- *   <li>A client that disconnects cancels the subscription, which aborts the upstream request.</li>
+ *   <li>A client that disconnects cancels the subscription, which aborts the upstream request. The
+ *       disconnect is heard through {@code rc.addEndHandler}, never {@code response.closeHandler}: the
+ *       response has one close handler, and Vert.x Web's, which runs every end handler on a
+ *       disconnect, must stay in place (and would replace ours if an end handler came after it).</li>
  *   <li>A stream that fails after it started ends with an {@code error} event and no {@code [DONE]},
  *       so a client can never mistake a broken answer for a complete one.</li>
  * </ul>
@@ -38,27 +42,36 @@ final class SseWriter implements MultiSubscriber<ChatChunk> {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
+    private final RoutingContext rc;
     private final HttpServerResponse response;
     private final RequestContext ctx;
     private Flow.Subscription subscription;
     private boolean started;
     private boolean finished;
 
-    SseWriter(HttpServerResponse response, RequestContext ctx) {
-        this.response = response;
+    SseWriter(RoutingContext rc, RequestContext ctx) {
+        this.rc = rc;
+        this.response = rc.response();
         this.ctx = ctx;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
         this.subscription = s;
-        response.closeHandler(v -> {
-            if (!finished) {
-                finished = true;
-                s.cancel();
-            }
-        });
+        // Every end of ours is marked finished before it happens: an end we did not make is the client going away.
+        rc.addEndHandler(ended -> disconnected());
+        if (response.closed()) {
+            disconnected(); // gone before the stream began: no end handler will run any more
+            return;
+        }
         s.request(1);
+    }
+
+    private void disconnected() {
+        if (!finished) {
+            finished = true;
+            subscription.cancel();
+        }
     }
 
     @Override

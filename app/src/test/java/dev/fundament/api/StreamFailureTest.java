@@ -7,6 +7,7 @@ import dev.fundament.audit.AuditRecord;
 import dev.fundament.audit.AuditTrail;
 import dev.fundament.testing.Upstreams;
 import dev.fundament.usage.Ledger;
+import dev.fundament.usage.LedgerEntry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,6 +15,7 @@ import io.restassured.response.Response;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -113,32 +115,69 @@ class StreamFailureTest {
     }
 
     /**
-     * Half of the upstream's answers are 429 (Retry-After: 1). Every stream is either a whole answer
-     * or, when the retries ran out too, an HTTP 429: never an empty 200. And a busy upstream is not a
-     * broken one: its breaker stays closed (before, a 50 % 429 rate opened it and every caller got 502
-     * for 15 s).
+     * Every other answer of the upstream is a 429 ({@code Retry-After: 0.05}), the first one included:
+     * a fixed pattern on an upstream of this test's own, so the outcome depends neither on chance nor
+     * on the tests that ran before. Every stream meets a 429 and is retried into a whole answer, never
+     * an empty 200. And a busy upstream is not a broken one: its breaker stays closed (before, a 50 %
+     * 429 rate opened it and every caller got 502 for 15 s).
      */
     @Test
     void streamsToAnUpstreamThatIsOftenBusyAreRetriedAndNeverEmpty() {
-        long before = Upstreams.sometimes429.requestCount();
-        int whole = 0;
+        Upstreams.alternateCalls.set(0);
         for (int i = 0; i < 8; i++) {
-            Response response = stream("sometimes-429", "stream-busy-" + i + "-" + UUID.randomUUID());
-            String body = response.asString();
-            if (response.statusCode() == 200) {
-                assertThat(body).as("a 200 stream is a whole answer").contains("\"finish_reason\":\"stop\"")
-                        .endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
-                assertThat(body.split("\"content\":\"", -1).length).as("content chunks, not just [DONE]").isGreaterThan(8);
-                whole++;
-            } else {
-                assertThat(response.statusCode()).as(body).isEqualTo(429);
-                assertThat(response.header("Retry-After")).isNotBlank();
+            String id = "stream-busy-" + i + "-" + UUID.randomUUID();
+            Response response = stream("sometimes-429", id);
+            assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+            assertThat(response.asString()).as("a whole answer").contains("\"content\":\"Hello\"").contains("\"content\":\" there\"")
+                    .contains("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+            if (i == 0) {
+                assertRecordedAs(id, 200);
             }
         }
-        long calls = Upstreams.sometimes429.requestCount() - before;
-        assertThat(calls).as("some streams were retried after a 429").isGreaterThan(8);
-        assertThat(whole).as("streams that got a whole answer").isGreaterThanOrEqualTo(6);
+        assertThat(Upstreams.alternateCalls.get()).as("each stream: a 429, then the answer").isEqualTo(16);
         assertThat(breaker("sometimes-429")).as("a busy upstream is not a broken one").isEqualTo("closed");
+    }
+
+    /**
+     * A caller who leaves before the first byte. The request to a resting target's upstream is its
+     * breaker's probe; before, a probe whose caller went away never reported back, and the breaker
+     * stayed half-open for good: every later call to the model got 429/503 until a restart. Now the
+     * disconnect resets the upstream request, the request is accounted (ledger entry and audit record
+     * with 499, naming the provider it was sent to), and the next call probes and is answered.
+     */
+    @Test
+    void aCallerWhoLeavesBeforeTheFirstByteIsAccountedAndDoesNotWedgeTheBreaker() throws Exception {
+        Upstreams.PROBE.set("busy");
+        for (int i = 0; i < 10 && !"open".equals(breaker("probed")); i++) {
+            Response busy = stream("probed", "probe-busy-" + i + "-" + UUID.randomUUID());
+            assertThat(busy.statusCode()).as(busy.asString()).isEqualTo(429);
+        }
+        assertThat(breaker("probed")).as("every call turned away: the target rests").isEqualTo("open");
+        assertThat(within(10_000, () -> "half_open".equals(breaker("probed"))))
+                .as("after the shortest rest (the upstream said Retry-After: 0), a probe may go").isTrue();
+
+        Upstreams.PROBE.set("hang");
+        long calls = Upstreams.probeCalls.get();
+        long resets = Upstreams.probeResets.get();
+        String id = "stream-gone-" + UUID.randomUUID();
+        HttpClient client = vertx.createHttpClient();
+        HttpClientRequest request = send(client, "probed", id).get(10, TimeUnit.SECONDS);
+        assertThat(within(10_000, () -> Upstreams.probeCalls.get() > calls)).as("the probe reached the upstream").isTrue();
+        request.connection().close();
+        client.close();
+        assertThat(within(10_000, () -> Upstreams.probeResets.get() > resets)).as("the disconnect reset the upstream request").isTrue();
+
+        assertRecordedAs(id, 499);
+        LedgerEntry entry = ledger.store().findByRequestId(id).getFirst();
+        assertThat(entry.cancelled()).isTrue();
+        assertThat(entry.stream()).isTrue();
+        assertThat(entry.provider()).as("the attempt is accounted to its target").isEqualTo("scripted-probe");
+
+        Upstreams.PROBE.set("answer");
+        Response next = stream("probed", "probe-after-" + UUID.randomUUID());
+        assertThat(next.statusCode()).as("the probe was handed back: " + next.asString()).isEqualTo(200);
+        assertThat(next.asString()).endsWith("data: [DONE]\n\n");
+        assertThat(breaker("probed")).isEqualTo("closed");
     }
 
     @Test
@@ -226,6 +265,19 @@ class StreamFailureTest {
                 })
                 .onFailure(raw.headers::completeExceptionally);
         return raw;
+    }
+
+    /** Sends a streamed request and completes once it is sent, without reading the answer. */
+    private CompletableFuture<HttpClientRequest> send(HttpClient client, String model, String requestId) {
+        CompletableFuture<HttpClientRequest> sent = new CompletableFuture<>();
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(base.getPort())
+                        .setURI("/v1/chat/completions").putHeader("Content-Type", "application/json")
+                        .putHeader("Authorization", "Bearer " + Upstreams.ADMIN_KEY).putHeader("x-request-id", requestId))
+                .onSuccess(req -> req.send(Buffer.buffer("{\"model\":\"" + model
+                        + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")).onComplete(done -> { }))
+                .onSuccess(sent::complete)
+                .onFailure(sent::completeExceptionally);
+        return sent;
     }
 
     private static boolean within(long millis, BooleanSupplier condition) {

@@ -33,9 +33,21 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     /** Fault-injection upstreams: 30 % errors, and one that tests stop mid-run. */
     public static Simulator flaky;
     public static Simulator killable;
-    /** Stream faults: one that sends two chunks and then hangs, one that answers 429 half of the time. */
+    /** Stream faults: one that sends two chunks and then hangs. */
     public static Simulator stalling;
-    public static Simulator sometimes429;
+    /**
+     * A scripted upstream for cases that must not depend on chance or on the tests before them. Under
+     * {@code /alternate/v1} every other call is a 429 (the first, third, ...; {@code Retry-After: 0.05}),
+     * the rest a short streamed answer. Under {@code /probe/v1} it does what {@link #PROBE} says:
+     * {@code busy} (429, {@code Retry-After: 0}), {@code hang} (takes the request and never answers) or
+     * {@code answer}.
+     */
+    private static HttpServer scripted;
+    public static final java.util.concurrent.atomic.AtomicLong alternateCalls = new java.util.concurrent.atomic.AtomicLong();
+    public static final java.util.concurrent.atomic.AtomicReference<String> PROBE = new java.util.concurrent.atomic.AtomicReference<>("answer");
+    public static final java.util.concurrent.atomic.AtomicLong probeCalls = new java.util.concurrent.atomic.AtomicLong();
+    /** Hung {@code /probe} requests whose connection Fundament closed. */
+    public static final java.util.concurrent.atomic.AtomicLong probeResets = new java.util.concurrent.atomic.AtomicLong();
     private static HttpServer rejectsCredentials;
     private static HttpServer anthropic;
     private static HttpServer recorder;
@@ -82,7 +94,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         flaky = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:8 --error-rate 0.3");
         killable = sim("--ttft 20ms --tokens-per-second 0 --output-tokens fixed:8");
         stalling = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:20 --stall-after-chunks 2");
-        sometimes429 = sim("--ttft 0ms --tokens-per-second 0 --output-tokens fixed:8 --rate-limit-rate 0.5 --seed 13");
+        scripted = await(vertx.createHttpServer().requestHandler(Upstreams::scripted).listen(0, "127.0.0.1"));
         rejectsCredentials = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             boolean badRequest = body.toString().contains("\"reject-400\"");
             req.response().setStatusCode(badRequest ? 400 : 401).putHeader("Content-Type", "application/json")
@@ -328,6 +340,10 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                   sim-sometimes-429:
                     type: openai
                     base_url: %17$s
+                  scripted-probe:
+                    type: openai
+                    base_url: http://127.0.0.1:%18$d/probe/v1
+                    timeouts: {first_token: 10s}
                   nowhere:
                     circuit_breaker: false
                     type: openai
@@ -379,6 +395,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     provider: sim-slow-total
                   sometimes-429:
                     provider: sim-sometimes-429
+                  probed:
+                    provider: scripted-probe
                   upstream-400:
                     provider: wrong-key
                     model: reject-400
@@ -474,7 +492,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                       - {name: nas, type: folder, path: "@MANUALS@/not-mounted", interval: 1h}
                 """.formatted(jwksServer.actualPort(), url(healthy), url(slowStream), url(breaksMidStream), url(failing), url(rateLimited),
                 url(slowFirstToken), url(slowStream), url(bulkStream), rejectsCredentials.actualPort(), anthropic.actualPort(), recorder.actualPort(), echo.actualPort(), url(flaky), url(killable),
-                url(stalling), url(sometimes429))
+                url(stalling), "http://127.0.0.1:" + scripted.actualPort() + "/alternate/v1", scripted.actualPort())
                 .replace("@MANUALS@", MANUALS.toString());
         try {
             Path file = Files.createTempFile("fundament-test", ".yaml");
@@ -497,6 +515,38 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         await(vertx.close());
+    }
+
+    private static final String ANSWER = chunk("{\"role\":\"assistant\",\"content\":\"Hello\"}", "null")
+            + chunk("{\"content\":\" there\"}", "null") + chunk("{}", "\"stop\"")
+            + "data: {\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"scripted\",\"choices\":[],"
+            + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\ndata: [DONE]\n\n";
+
+    private static String chunk(String delta, String finish) {
+        return "data: {\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"scripted\",\"choices\":"
+                + "[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}\n\n";
+    }
+
+    private static void scripted(io.vertx.core.http.HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            io.vertx.core.http.HttpServerResponse response = req.response();
+            String does;
+            if (req.path().startsWith("/alternate/")) {
+                does = alternateCalls.incrementAndGet() % 2 == 1 ? "busy:0.05" : "answer";
+            } else {
+                probeCalls.incrementAndGet();
+                does = PROBE.get().equals("busy") ? "busy:0" : PROBE.get();
+            }
+            if (does.startsWith("busy:")) {
+                response.setStatusCode(429).putHeader("Retry-After", does.substring(5)).putHeader("Content-Type", "application/json")
+                        .end("{\"error\":{\"message\":\"Rate limit reached (scripted).\",\"type\":\"rate_limit_error\","
+                                + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+            } else if (does.equals("hang")) {
+                response.closeHandler(v -> probeResets.incrementAndGet());
+            } else {
+                response.putHeader("Content-Type", "text/event-stream").end(ANSWER);
+            }
+        });
     }
 
     private static byte[] fixture(String name) {
