@@ -81,6 +81,7 @@ public class FundamentMain implements QuarkusApplication {
             System.err.println("Cannot create the data directory " + options.data() + ": " + e.getMessage());
             System.exit(BAD_CONFIG);
         }
+        System.setProperty(dev.fundament.api.UnroutableRequests.ROUTER_DECIDES, "true");
         System.setProperty("quarkus.http.port", String.valueOf(options.port()));
         System.setProperty("quarkus.http.host", options.host());
         System.setProperty("fundament.data-dir", options.data().toAbsolutePath().toString());

@@ -205,7 +205,7 @@ public class AdminRoutes {
                         }
                     });
         } else if (rest.startsWith("/subjects/") && rest.endsWith("/payloads") && method == HttpMethod.DELETE) {
-            String subject = Bounds.check(rest.substring("/subjects/".length(), rest.length() - "/payloads".length()),
+            String subject = Bounds.pathSegment(rest.substring("/subjects/".length(), rest.length() - "/payloads".length()),
                     Bounds.SUBJECT, "subject");
             if (!actor.has(dev.fundament.identity.Role.ADMIN)) {
                 ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.PERMISSION_DENIED,
@@ -220,7 +220,7 @@ public class AdminRoutes {
                         .put("erased", erased);
             });
         } else if (rest.startsWith("/subjects/") && method == HttpMethod.GET && rest.length() > "/subjects/".length()) {
-            String subject = rest.substring("/subjects/".length());
+            String subject = Bounds.pathSegment(rest.substring("/subjects/".length()), Bounds.SUBJECT, "subject");
             blocking(rc, 200, () -> AuditJson.subject(subject, audit.subject(subject)));
         } else {
             ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "The audit API serves GET " + AUDIT
@@ -244,7 +244,7 @@ public class AdminRoutes {
                     + LIMITS + "/{key|user|team|model}/{id}, such as " + LIMITS + "/team/sales."));
             return;
         }
-        Bounds.check(parts[1], Bounds.ADMIN_PATH_ID, "id");
+        parts[1] = Bounds.pathSegment(parts[1], Bounds.ADMIN_PATH_ID, "id");
         if (method == HttpMethod.PUT) {
             JsonNode body = body(rc);
             blocking(rc, 200, () -> LimitJson.limit(limits.set(actor, parts[0], parts[1], LimitJson.request(body))));

@@ -63,7 +63,7 @@ public class OpenAiRoutes {
         this.embeddings = embeddings;
         this.runtime = runtime;
         this.models = new ModelList(runtime.routes(), access, collections);
-        this.authentication = new AuthenticationHandler(authenticator);
+        this.authentication = AuthenticationHandler.forApi(authenticator);
     }
 
     void register(@Observes Router router) {

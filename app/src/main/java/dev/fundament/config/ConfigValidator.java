@@ -430,8 +430,9 @@ final class ConfigValidator {
 
     private void team(FundamentSpec spec, String id, IdentitySpec.TeamSpec team) {
         String path = "identity.teams." + id;
-        if (!NAME.matcher(id).matches()) {
-            problem(path, "team ids use lower-case letters, digits, '-', '_' and '.'; rename '" + id + "'");
+        if (!NAME.matcher(id).matches() || id.length() > dev.fundament.error.Bounds.TEAM) {
+            problem(path, "team ids use lower-case letters, digits, '-', '_' and '.', at most "
+                    + dev.fundament.error.Bounds.TEAM + " characters (the width of every team column); rename '" + id + "'");
         }
         if (team == null) {
             return;
@@ -447,8 +448,9 @@ final class ConfigValidator {
 
     private void provider(String name, ProviderSpec p) {
         String path = "providers." + name;
-        if (!NAME.matcher(name).matches()) {
-            problem(path, "provider names use lower-case letters, digits, '-', '_' and '.', and no '/'; rename '" + name + "'");
+        if (!NAME.matcher(name).matches() || name.length() > dev.fundament.error.Bounds.PROVIDER) {
+            problem(path, "provider names use lower-case letters, digits, '-', '_' and '.', and no '/', at most "
+                    + dev.fundament.error.Bounds.PROVIDER + " characters; rename '" + name + "'");
         }
         if (p.type() == null) {
             return;
@@ -502,8 +504,8 @@ final class ConfigValidator {
 
     private void model(FundamentSpec spec, String name, ModelSpec m) {
         String path = "models." + name;
-        if (name.isBlank()) {
-            problem(path, "a model name must not be blank");
+        if (name.isBlank() || name.length() > dev.fundament.error.Bounds.MODEL) {
+            problem(path, "a model name must not be blank, and has at most " + dev.fundament.error.Bounds.MODEL + " characters");
         }
         boolean single = m.provider() != null || m.model() != null;
         if (single && !m.targets().isEmpty()) {
@@ -529,6 +531,9 @@ final class ConfigValidator {
                 continue;
             }
             String tPath = single ? path : path + ".targets[" + i + "]";
+            if (t.model() != null && t.model().length() > dev.fundament.error.Bounds.MODEL) {
+                problem(tPath + ".model", "at most " + dev.fundament.error.Bounds.MODEL + " characters (ledger.upstream_model)");
+            }
             if (t.weight() != null && (t.weight() < 0 || t.weight() > 1000)) {
                 problem(tPath + ".weight", "expected a whole number from 0 to 1000, was " + t.weight());
             }

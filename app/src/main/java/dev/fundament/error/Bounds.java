@@ -47,6 +47,15 @@ public final class Bounds {
     public static final int DOCUMENT_SOURCE = 100;
     public static final int DOCUMENT_TITLE = 1000;
     public static final int DOCUMENT_URI = 2000;
+    /**
+     * A pushed document's metadata as stored (JSON, escapes included): rag_documents.metadata takes
+     * 1,000,000; a fifth of it leaves room for the markers redaction puts in place of personal data.
+     */
+    public static final int DOCUMENT_METADATA_JSON = 200_000;
+    /** Team ids, from fundament.yaml (checked there): every team column (api_keys, ledger, audit_records, rate_limits). */
+    public static final int TEAM = 64;
+    /** Provider names, from fundament.yaml (checked there): ledger.provider, audit_records.provider. */
+    public static final int PROVIDER = 100;
     /** A path segment naming a subject, team or key in the admin API (rate_limits.subject, audit target). */
     public static final int ADMIN_PATH_ID = 200;
 
@@ -74,6 +83,44 @@ public final class Bounds {
                     + "; remove it.", param);
         }
         return value;
+    }
+
+    /**
+     * A path segment as the caller meant it: percent-escapes decoded as UTF-8 ({@code +} stays a plus,
+     * as in any path), then {@link #check}ed. A malformed escape ({@code %zz}, a trailing {@code %}) or
+     * bytes that are not UTF-8 are a 400 naming {@code param}, never a 500.
+     */
+    public static String pathSegment(String raw, int max, String param) {
+        if (raw == null || raw.indexOf('%') < 0) {
+            return check(raw, max, param);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            int next = raw.indexOf('%', i);
+            if (next != i) {
+                int end = next < 0 ? raw.length() : next;
+                bytes.writeBytes(raw.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                i = end - 1;
+                continue;
+            }
+            int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+            int low = high >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+            if (low < 0) {
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + param + "' has a malformed percent-escape at"
+                        + " position " + i + "; write '%' as %25.", param);
+            }
+            bytes.write(high << 4 | low);
+            i += 2;
+        }
+        try {
+            String decoded = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return check(decoded, max, param);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "'" + param + "' does not decode to UTF-8 text.", param);
+        }
     }
 
     /** Checks a map of strings: at most {@code entries} pairs, keys and values within their bounds. */

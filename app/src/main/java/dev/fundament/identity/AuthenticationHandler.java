@@ -10,15 +10,30 @@ import io.vertx.ext.web.RoutingContext;
  * {@link Principal} is put on the routing context under {@link #PRINCIPAL}, or the request is answered
  * 401. A cached key resolves on the spot; otherwise the store is read on a worker thread and the
  * request continues on its own event loop.
+ *
+ * <p>For {@code /v1} ({@link #forApi}) it is also the one place that decides who may call the API at
+ * all: a principal holding only the {@code metrics} role is answered 403, before its body is read,
+ * whatever the endpoint (chat, embeddings, models, collections).
  */
 public final class AuthenticationHandler implements Handler<RoutingContext> {
 
     public static final String PRINCIPAL = "fundament.principal";
 
     private final Authenticator authenticator;
+    private final boolean api;
 
     public AuthenticationHandler(Authenticator authenticator) {
+        this(authenticator, false);
+    }
+
+    private AuthenticationHandler(Authenticator authenticator, boolean api) {
         this.authenticator = authenticator;
+        this.api = api;
+    }
+
+    /** @return the step for {@code /v1}: authenticates, and refuses principals that may not call the API */
+    public static AuthenticationHandler forApi(Authenticator authenticator) {
+        return new AuthenticationHandler(authenticator, true);
     }
 
     @Override
@@ -33,17 +48,22 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             return;
         }
         if (principal != null) {
-            rc.put(PRINCIPAL, principal);
-            rc.next();
+            proceed(rc, principal);
             return;
         }
         Context loop = rc.vertx().getOrCreateContext();
         authenticator.authenticate(authorization, apiKey)
                 .emitOn(task -> loop.runOnContext(v -> task.run()))
-                .subscribe().with(p -> {
-                    rc.put(PRINCIPAL, p);
-                    rc.next();
-                }, f -> ErrorResponses.send(rc.response(), f));
+                .subscribe().with(p -> proceed(rc, p), f -> ErrorResponses.send(rc.response(), f));
+    }
+
+    private void proceed(RoutingContext rc, Principal principal) {
+        if (api && !principal.mayCallApi()) {
+            ErrorResponses.send(rc.response(), Principal.metricsOnly());
+            return;
+        }
+        rc.put(PRINCIPAL, principal);
+        rc.next();
     }
 
     public static Principal principal(RoutingContext rc) {

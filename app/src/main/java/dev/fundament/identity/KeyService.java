@@ -30,6 +30,11 @@ import org.jboss.logging.Logger;
  * its own; everyone else may manage none. A key a caller may not see answers as if it did not exist
  * (404), so a team admin cannot even learn that another team's key exists. The key itself is returned
  * once, on creation or rotation, and never stored. Blocking: call from a worker thread.
+ *
+ * <p>A team admin vouches for nobody: its keys are attributed to {@code key:<team>/<name>}, never to a
+ * name that could be a person's (ledger, audit, per-user limits and budgets, roll-out cohorts all key on
+ * the subject), and it cannot set the metadata Fundament acts on ({@link #ADMIN_ONLY_METADATA}, and any
+ * name a configured {@code rollout:} or {@code when:} matches on).
  */
 @ApplicationScoped
 public class KeyService {
@@ -76,6 +81,21 @@ public class KeyService {
      */
     public static final String ISSUED_BY = "issued_by";
 
+    /**
+     * Metadata Fundament grants something on, which only an admin sets: {@code groups} opens
+     * {@code group:<name>} documents; {@code auth} marks an SSO identity (Fundament sets it on SSO users
+     * and trusts it only there, never on a key, but a key should not claim it either).
+     */
+    public static final Set<String> ADMIN_ONLY_METADATA = Set.of("groups", "auth");
+
+    /** The prefix of the subject of a key a team admin made: {@code key:<team>/<name>}. */
+    public static final String TEAM_KEY_SUBJECT = "key:";
+
+    /** @return the subject of a key a team admin made: never a person's identity */
+    public static String teamKeySubject(String team, String name) {
+        return TEAM_KEY_SUBJECT + team + "/" + name;
+    }
+
     public Created create(Principal actor, KeyRequest request) {
         bounded(request);
         if (request.expiresAt() != null && !request.expiresAt().isAfter(clock.instant())) {
@@ -100,7 +120,15 @@ public class KeyService {
             if (request.subject() != null) {
                 // ledger and audit attribute a key's calls to its subject: a team admin could name anyone
                 throw new GatewayException(ErrorKind.PERMISSION_DENIED, "Only admins set a key's 'subject'; a team admin's"
-                        + " key is attributed to its name.", "subject");
+                        + " key is attributed to " + teamKeySubject(team, "<name>") + ".", "subject");
+            }
+            for (String name : new java.util.TreeSet<>(request.metadata().keySet())) {
+                if (ADMIN_ONLY_METADATA.contains(name) || access.conditionMetadata().contains(name)) {
+                    // groups open documents, a rollout: or when: on this name opens models or targets
+                    throw new GatewayException(ErrorKind.PERMISSION_DENIED, "Only admins set the metadata '" + name
+                            + "': Fundament grants access on it (" + (ADMIN_ONLY_METADATA.contains(name) ? "documents"
+                            : "a model's rollout or a target's condition") + ").", "metadata." + name);
+                }
             }
         } else {
             throw denied("Only admins and team admins manage keys.");
@@ -109,21 +137,25 @@ public class KeyService {
             throw new GatewayException(ErrorKind.INVALID_REQUEST, "The metadata key '" + ISSUED_BY + "' is set by Fundament.",
                     "metadata." + ISSUED_BY);
         }
-        if (!actor.has(Role.ADMIN) && request.metadata().containsKey("groups")) {
-            throw denied("Only admins give keys groups: a group opens documents whose readers name it.");
-        }
         for (String model : request.allowedModels()) {
             if (!access.allowed(new Principal("x", false, team, Set.of(), Set.of(), null, null, Map.of()), model)) {
                 throw new GatewayException(ErrorKind.INVALID_REQUEST, "Team '" + team + "' may not use model '" + model
                         + "', so no key of it can.", "allowed_models");
             }
         }
+        boolean byAdmin = actor.has(Role.ADMIN);
+        String subject = byAdmin ? request.subject() : teamKeySubject(team, request.name());
+        if (!byAdmin && subject.length() > Bounds.SUBJECT) {
+            throw new GatewayException(ErrorKind.INVALID_REQUEST, "'name' makes the key's subject " + subject.length()
+                    + " characters long (" + teamKeySubject(team, "<name>") + "); at most " + Bounds.SUBJECT
+                    + " are allowed. Use a shorter name.", "name");
+        }
         KeyMaterial.NewKey material = KeyMaterial.generate();
         Map<String, String> metadata = new java.util.LinkedHashMap<>(request.metadata());
-        metadata.put(ISSUED_BY, actor.has(Role.ADMIN) ? "admin" : "team-admin");
+        metadata.put(ISSUED_BY, byAdmin ? "admin" : "team-admin");
         storedLength(metadata, request.allowedModels());
         ApiKey key = record(material, new KeyRequest(request.name(), request.team(), request.roles(), request.service(),
-                request.subject(), request.allowedModels(), metadata, request.expiresAt()), team, clock.instant());
+                subject, request.allowedModels(), metadata, request.expiresAt()), team, clock.instant());
         store.insert(key);
         audit.accept(new AdminAction(actor, "key.create", key.id(), Map.of("prefix", key.prefix(), "team", String.valueOf(key.team()),
                 "roles", key.roles().toString())));
@@ -157,8 +189,9 @@ public class KeyService {
         if (!actor.has(Role.ADMIN) && !grantableByTeamAdmin(old)) {
             // a rotated key keeps its groups, subject and issuer: rotating an admin's key would hand
             // a team admin powers (group:<name> documents, a trusted subject) it could not grant
-            throw denied("Key " + old.prefix() + "… was issued by an admin (with groups, a subject or an issuer a team admin"
-                    + " cannot give); only an admin rotates it. A team admin may revoke it and create a new one.");
+            throw denied("Key " + old.prefix() + "… carries what a team admin cannot give (an admin as its issuer, groups, a"
+                    + " subject of its own, or metadata a rollout or condition matches on); only an admin rotates it. A team admin"
+                    + " may revoke it and create a new one.");
         }
         KeyMaterial.NewKey material = KeyMaterial.generate();
         Instant now = clock.instant();
@@ -240,10 +273,15 @@ public class KeyService {
         return key.get();
     }
 
-    /** Whether a team admin could have made this key: its roles, no groups, no subject of its own, issued by a team admin. */
-    private static boolean grantableByTeamAdmin(ApiKey key) {
-        return TEAM_ADMIN_GRANTS.containsAll(key.roles()) && !key.metadata().containsKey("groups")
-                && key.subject().equals(key.name()) && "team-admin".equals(key.metadata().get(ISSUED_BY));
+    /**
+     * Whether a team admin could have made this key: issued by a team admin, with its roles, its
+     * namespaced subject and none of the metadata only an admin sets (as things are configured now).
+     */
+    private boolean grantableByTeamAdmin(ApiKey key) {
+        return "team-admin".equals(key.metadata().get(ISSUED_BY)) && TEAM_ADMIN_GRANTS.containsAll(key.roles())
+                && key.team() != null && key.subject().equals(teamKeySubject(key.team(), key.name()))
+                && key.metadata().keySet().stream().noneMatch(n -> ADMIN_ONLY_METADATA.contains(n)
+                        || access.conditionMetadata().contains(n));
     }
 
     /** Every string of a key request within {@link Bounds}: each reaches the key store, the ledger and the audit trail. */

@@ -39,6 +39,21 @@ public record Principal(String subject, boolean service, String team, Set<Role> 
         return roles.contains(role);
     }
 
+    /**
+     * Whether this principal may use {@code /v1} (models, embeddings, collections): it holds a role
+     * other than {@code metrics}. A monitoring system's key reads {@code /q/metrics} and nothing else;
+     * one that also holds another role acts in that role.
+     */
+    public boolean mayCallApi() {
+        return roles.stream().anyMatch(r -> r != Role.METRICS);
+    }
+
+    /** @return the 403 for a principal that may not use {@code /v1} */
+    public static dev.fundament.error.GatewayException metricsOnly() {
+        return new dev.fundament.error.GatewayException(dev.fundament.error.ErrorKind.PERMISSION_DENIED, "This key has only"
+                + " the metrics role: it reads /q/metrics and calls nothing under /v1. Use a key with the user role.");
+    }
+
     /** @return whether this principal may read or manage things of the given team */
     public boolean canManageTeam(String otherTeam) {
         return has(Role.ADMIN) || has(Role.TEAM_ADMIN) && team != null && team.equals(otherTeam);

@@ -68,10 +68,13 @@ final class TokenVerifier {
                 throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The SSO token has no '" + sso.userClaim()
                         + "' claim naming the user (identity.sso.user_claim).");
             }
-            if (user.length() > dev.fundament.error.Bounds.SUBJECT || user.chars().anyMatch(Character::isISOControl)) {
-                // the user becomes the ledger's and the audit trail's subject, which hold 200 printable characters
-                throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The SSO token's '" + sso.userClaim() + "' claim is longer"
-                        + " than " + dev.fundament.error.Bounds.SUBJECT + " characters or holds control characters.");
+            try {
+                // the user becomes the ledger's and the audit trail's subject: the same bound as every
+                // subject (length, control characters, lone surrogates), but a bad token is a 401, not a 400
+                dev.fundament.error.Bounds.check(user, dev.fundament.error.Bounds.SUBJECT, sso.userClaim());
+            } catch (GatewayException e) {
+                throw new GatewayException(ErrorKind.UNAUTHENTICATED, "The SSO token's user claim is unusable: "
+                        + e.getMessage(), null, Map.of("WWW-Authenticate", "Bearer realm=\"fundament\""));
             }
             Principal principal = new Principal(user, false, team(claims), roles(claims), Set.of(), null, null,
                     Map.of("auth", "sso", "groups", String.join(",", groups(claims))));

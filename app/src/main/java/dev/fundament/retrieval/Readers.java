@@ -24,9 +24,7 @@ public final class Readers {
     public static Set<String> of(Principal principal) {
         Set<String> out = new LinkedHashSet<>();
         out.add(PUBLIC);
-        boolean vouched = "sso".equals(principal.metadata().get("auth"))
-                || "admin".equals(principal.metadata().get(dev.fundament.identity.KeyService.ISSUED_BY));
-        if (principal.subject() != null && vouched) {
+        if (principal.subject() != null && vouched(principal)) {
             out.add("user:" + principal.subject());
         }
         if (principal.team() != null) {
@@ -34,5 +32,19 @@ public final class Readers {
         }
         principal.groups().forEach(g -> out.add("group:" + g));
         return out;
+    }
+
+    /**
+     * Whether the principal's subject is a person's identity someone vouched for: an SSO user (no key;
+     * the token's {@code auth: sso} is set by the token check, never read from a key), or a key whose
+     * issuer an admin was ({@code issued_by} is written by the key service alone and refused in every
+     * request). A team admin's key once named "ceo@corp.com" with {@code auth: sso} in its metadata read
+     * the CEO's documents.
+     */
+    static boolean vouched(Principal principal) {
+        if (principal.keyId() == null) {
+            return "sso".equals(principal.metadata().get("auth"));
+        }
+        return "admin".equals(principal.metadata().get(dev.fundament.identity.KeyService.ISSUED_BY));
     }
 }

@@ -2,6 +2,7 @@ package dev.fundament.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -52,13 +53,83 @@ class BoundedInputHttpTest {
      */
     @Test
     void anOverLongModelNameIsRefusedAndTheStoreKeepsWorking() {
-        String key = key("{\"name\":\"bounds\",\"team\":\"sales\"}");
+        String name = "bounds-" + java.util.UUID.randomUUID();
+        String key = key("{\"name\":\"" + name + "\",\"team\":\"sales\"}");
         chat(key, "sim/" + "m".repeat(197), "").then().statusCode(400).body("error.param", equalTo("model"))
                 .body("error.code", equalTo("invalid_request")).body("error.message", containsString("at most 200"));
         chat(key, "gpt-sim", ",\"user\":\"" + "u".repeat(201) + "\"").then().statusCode(400).body("error.param", equalTo("user"));
-        chat(key, "gpt-sim", "").then().statusCode(200);
+        String next = "after-bounds-" + java.util.UUID.randomUUID();
+        given().header("Authorization", "Bearer " + key).header("x-request-id", next).contentType("application/json")
+                .body("{\"model\":\"gpt-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+        assertThat(ledger.store().findByRequestId(next)).as("the next request's ledger row").singleElement()
+                .satisfies(e -> {
+                    assertThat(e.subject()).isEqualTo(name);
+                    assertThat(e.model()).isEqualTo("gpt-sim");
+                    assertThat(e.status()).isEqualTo(200);
+                });
+        io.restassured.path.json.JsonPath audit = given().get("/admin/v1/audit/subjects/" + name).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(audit.getList("data.request_id", String.class)).as("the next request's audit record").contains(next);
+        assertThat(audit.getString("data.find { it.request_id == '" + next + "' }.route")).isEqualTo("gpt-sim");
         given().get("/admin/v1/usage?group_by=model").then().statusCode(200);
         given().get("/admin/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
+    }
+
+    @jakarta.inject.Inject
+    dev.fundament.usage.Ledger ledger;
+
+    /**
+     * A pushed document's metadata passed the per-entry bounds (64 entries of 10,000 characters) but
+     * not the column: quotes and backslashes double when the metadata is written as JSON. It is now
+     * measured as stored.
+     */
+    @Test
+    void pushedMetadataIsBoundedAsStored() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode body = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode doc = body.putArray("documents").addObject().put("id", "d").put("text", "t");
+        com.fasterxml.jackson.databind.node.ObjectNode metadata = doc.putObject("metadata");
+        for (int i = 0; i < 9; i++) {
+            metadata.put("k" + i, "\"\\".repeat(5_000)); // 10,000 characters, 20,000 as JSON
+        }
+        assertThat(CollectionRoutes.documents(body)).as("180,000 characters as JSON").hasSize(1);
+        for (int i = 9; i < 64; i++) {
+            metadata.put("k" + i, "\"\\".repeat(5_000));
+        }
+        assertThatThrownBy(() -> CollectionRoutes.documents(body)).isInstanceOfSatisfying(
+                dev.fundament.error.GatewayException.class, e -> {
+                    assertThat(e.param()).isEqualTo("documents[0].metadata");
+                    assertThat(e.getMessage()).contains("as JSON").contains("at most 200000");
+                });
+        assertThat(dev.fundament.error.Bounds.DOCUMENT_METADATA_JSON).as("below rag_documents.metadata").isLessThan(1_000_000);
+    }
+
+    /**
+     * A metrics-only key searched its team's documents through /v1/collections, and a key with
+     * [metrics, auditor] got past a check for exactly [metrics]. /v1 now refuses, in one place and
+     * before reading the body, every principal whose only role is metrics.
+     */
+    @Test
+    void metricsOnlyKeysReachNothingUnderV1() {
+        String metrics = key("{\"name\":\"scraper\",\"team\":\"sales\",\"roles\":[\"metrics\"]}");
+        java.util.List<Response> answers = java.util.List.of(
+                chat(metrics, "gpt-sim", ""),
+                given().header("Authorization", "Bearer " + metrics).contentType("application/json")
+                        .body("{\"model\":\"embed-sim\",\"input\":\"x\"}").post("/v1/embeddings"),
+                given().header("Authorization", "Bearer " + metrics).get("/v1/models"),
+                given().header("Authorization", "Bearer " + metrics).get("/v1/models/gpt-sim"),
+                given().header("Authorization", "Bearer " + metrics).get("/v1/collections"),
+                given().header("Authorization", "Bearer " + metrics).contentType("application/json")
+                        .body("{\"query\":\"bonus\"}").post("/v1/collections/handbook/search"),
+                given().header("Authorization", "Bearer " + metrics).contentType("application/json")
+                        .body("{\"documents\":[{\"id\":\"x\",\"text\":\"t\"}]}").post("/v1/collections/handbook/documents"));
+        for (Response r : answers) {
+            r.then().statusCode(403).body("error.code", equalTo("permission_denied"))
+                    .body("error.type", equalTo("permission_error")).body("error.message", containsString("metrics role"));
+        }
+        String both = key("{\"name\":\"dpo\",\"team\":\"sales\",\"roles\":[\"metrics\",\"auditor\"]}");
+        given().header("Authorization", "Bearer " + both).get("/v1/models").then().statusCode(200);
     }
 
     /**
@@ -118,7 +189,7 @@ class BoundedInputHttpTest {
         String user = key("{\"name\":\"caller\",\"team\":\"sales\"}");
         assertThat(scrape("Bearer " + user).statusCode()).isEqualTo(403);
         String metrics = key("{\"name\":\"prometheus\",\"roles\":[\"metrics\"]}");
-        chat(metrics, "gpt-sim", "").then().statusCode(403).body("error.code", equalTo("model_not_allowed"));
+        chat(metrics, "gpt-sim", "").then().statusCode(403).body("error.code", equalTo("permission_denied"));
 
         String invented = "sim/" + "x".repeat(190);
         chat(user, invented, "").then().statusCode(200);

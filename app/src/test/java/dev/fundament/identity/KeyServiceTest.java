@@ -121,6 +121,51 @@ class KeyServiceTest {
                 null, null, null, null))).kind()).as("the metrics role is an admin's to give").isEqualTo(ErrorKind.PERMISSION_DENIED);
     }
 
+    /**
+     * The hostile sequence: a team admin made {"name": "ceo@corp.com", "metadata": {"auth": "sso"}}.
+     * Its subject fell back to its name, so ledger and audit blamed the CEO, and auth: sso made it a
+     * vouched identity reading user:ceo@corp.com documents. Now auth (like groups, and any metadata a
+     * rollout or a target's condition matches on) is an admin's to set, a team admin's key is
+     * attributed to key:<team>/<name>, and only an SSO token or an admin's key vouches for a user.
+     */
+    @Test
+    void aTeamAdminsKeyIsNobodysIdentity() {
+        KeyService keys = new KeyService(store, new KeyRevocations(authenticator, null, (String) null),
+                new ModelAccess(Map.of("sales", new dev.fundament.config.IdentitySpec.TeamSpec("sales", null)), java.util.Set.of("tier")),
+                Clock.systemUTC(), a -> { });
+        for (String field : java.util.List.of("auth", "groups", "tier")) {
+            GatewayException e = refusal(() -> keys.create(SALES_LEAD, new KeyRequest("ceo@corp.com", null, null, false, null, null,
+                    Map.of(field, "sso"), null)));
+            assertThat(e.kind()).as(field).isEqualTo(ErrorKind.PERMISSION_DENIED);
+            assertThat(e.param()).isEqualTo("metadata." + field);
+        }
+        KeyService.Created named = keys.create(SALES_LEAD, new KeyRequest("ceo@corp.com", null, null, false, null, null,
+                Map.of("app", "crm"), null));
+        assertThat(named.key().subject()).isEqualTo("key:sales/ceo@corp.com");
+        Principal caller = authenticator.authenticate("Bearer " + named.plaintext(), null).await().atMost(Duration.ofSeconds(5));
+        assertThat(dev.fundament.retrieval.Readers.of(caller)).containsExactly("public", "team:sales");
+
+        // a key whose stored metadata says auth: sso (as one made before this check would) is still no SSO user
+        ApiKey forged = named.key();
+        Principal claimed = new Principal("ceo@corp.com", false, "sales", forged.roles(), java.util.Set.of(), forged.id(),
+                forged.prefix(), Map.of("auth", "sso", KeyService.ISSUED_BY, "team-admin"));
+        assertThat(dev.fundament.retrieval.Readers.of(claimed)).doesNotContain("user:ceo@corp.com");
+        Principal sso = new Principal("ceo@corp.com", false, "sales", java.util.Set.of(Role.USER), java.util.Set.of(), null, null,
+                Map.of("auth", "sso", "groups", ""));
+        assertThat(dev.fundament.retrieval.Readers.of(sso)).contains("user:ceo@corp.com");
+
+        KeyService.Created byAdmin = keys.create(ADMIN, new KeyRequest("ceo-assistant", "sales", null, false, "ceo@corp.com", null,
+                Map.of("auth", "sso", "groups", "board", "tier", "gold"), null));
+        Principal vouched = authenticator.authenticate("Bearer " + byAdmin.plaintext(), null).await().atMost(Duration.ofSeconds(5));
+        assertThat(dev.fundament.retrieval.Readers.of(vouched)).contains("user:ceo@corp.com", "group:board");
+        assertThat(refusal(() -> keys.rotate(SALES_LEAD, byAdmin.key().id())).kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
+        assertThat(keys.rotate(SALES_LEAD, named.key().id()).key().subject()).as("a rotation keeps the namespaced subject")
+                .isEqualTo("key:sales/ceo@corp.com");
+
+        assertThat(refusal(() -> keys.create(SALES_LEAD, new KeyRequest("n".repeat(195), null, null, false, null, null, null, null)))
+                .param()).as("key:sales/ and the name must fit the subject column").isEqualTo("name");
+    }
+
     @Test
     void aKeyCannotBeMadeAlreadyExpired() {
         KeyService keys = withSales();

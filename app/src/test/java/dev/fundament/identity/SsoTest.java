@@ -125,6 +125,28 @@ class SsoTest {
         chat(hmac.getCompactSerialization(), "x").statusCode(401);
     }
 
+    /**
+     * The user claim becomes the ledger's and the audit trail's subject. It was checked for length and
+     * control characters only, so a lone UTF-16 surrogate (which no column or log stores faithfully)
+     * passed; it now gets the same check as every subject, as a 401.
+     */
+    @Test
+    void anUnstorableUserClaimIs401() throws Exception {
+        JwtClaims lone = claims("maria-LONE", "sales", List.of());
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(lone.toJson().replace("-LONE", "\\ud800")); // the JSON escape of a lone high surrogate
+        jws.setKey(first.getPrivateKey());
+        jws.setKeyIdHeaderValue(first.getKeyId());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        chat(jws.getCompactSerialization(), "x").statusCode(401).body("error.code", equalTo("invalid_api_key"))
+                .body("error.message", containsString("lone UTF-16 surrogate"));
+        chat(sign(claims("m".repeat(201), "sales", List.of()), first), "x").statusCode(401)
+                .body("error.message", containsString("at most 200"));
+        chat(sign(claims("tab\there", "sales", List.of()), first), "x").statusCode(401)
+                .body("error.message", containsString("control character"));
+        chat(sign(claims("maria.santos", "sales", List.of()), first), "sso-ok-" + UUID.randomUUID()).statusCode(200);
+    }
+
     @Test
     void rolesComeFromTheMappingAndTeamAdminsStayInTheirTeam() throws Exception {
         String lead = sign(claims("sam.lead", "sales", List.of("sales-leads")), first);

@@ -123,6 +123,76 @@ class CollectionHttpTest {
                 .post("/admin/v1/keys").then().statusCode(400).body("error.param", equalTo("metadata.issued_by"));
     }
 
+    @jakarta.inject.Inject
+    dev.fundament.usage.Ledger ledger;
+
+    /**
+     * The hostile sequence: a team admin made {"name": "ceo@corp.com", "metadata": {"auth": "sso"}}; the
+     * key's calls were attributed to the CEO and it read the CEO's documents. Now the metadata is an
+     * admin's to set (403 naming it), and the key without it is attributed to key:sales/ceo@corp.com and
+     * reads what its team may read, not user:ceo@corp.com documents; an admin's key for the CEO does.
+     */
+    @Test
+    void aTeamAdminCannotMakeAKeyThatIsSomeoneElse() {
+        String salesLead = key("{\"name\":\"sales-lead-2\",\"team\":\"sales\",\"roles\":[\"team-admin\"]}");
+        given().header("Authorization", "Bearer " + salesLead).contentType("application/json")
+                .body("{\"name\":\"ceo@corp.com\",\"metadata\":{\"auth\":\"sso\"}}").post("/admin/v1/keys")
+                .then().statusCode(403).body("error.code", equalTo("permission_denied")).body("error.param", equalTo("metadata.auth"));
+        Response made = given().header("Authorization", "Bearer " + salesLead).contentType("application/json")
+                .body("{\"name\":\"ceo@corp.com\"}").post("/admin/v1/keys");
+        made.then().statusCode(201).body("subject", equalTo("key:sales/ceo@corp.com"));
+        String impostor = made.path("key");
+        push(hrAdmin, """
+                {"documents": [{"id": "ceo-memo", "title": "Memo", "readers": ["user:ceo@corp.com"],
+                  "text": "Confidential memo for the chief executive: the merger closes in March."}]}""").then().statusCode(200);
+
+        String query = "{\"query\": \"confidential memo merger chief executive\", \"top_k\": 50}";
+        assertThat(documents(search(impostor, "handbook", query))).doesNotContain("intranet:ceo-memo");
+        String answer = ask(impostor, "rag/handbook", "When does the merger close?", false).then().statusCode(200).extract().asString();
+        assertThat(answer).doesNotContain("March").doesNotContain("intranet:ceo-memo");
+        String id = "impostor-" + System.nanoTime();
+        given().header("Authorization", "Bearer " + impostor).header("x-request-id", id).contentType("application/json")
+                .body("{\"model\":\"gpt-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+        assertThat(ledger.store().findByRequestId(id).getFirst().subject()).as("the ledger names the key, not the CEO")
+                .isEqualTo("key:sales/ceo@corp.com");
+
+        String ceo = key("{\"name\":\"ceo-assistant\",\"team\":\"sales\",\"subject\":\"ceo@corp.com\"}");
+        assertThat(documents(search(ceo, "handbook", query))).as("an admin vouches for the CEO's key").contains("intranet:ceo-memo");
+    }
+
+    /** DELETE .../documents/%zz (or a trailing %) answered a bare 400, or a 500 from the decoder. */
+    @Test
+    void malformedPercentEscapesInAPathAre400InTheErrorShape() throws Exception {
+        for (String path : List.of("/v1/collections/handbook/documents/%zz", "/v1/collections/handbook/documents/abc%",
+                "/admin/v1/audit/subjects/a%g1")) {
+            String answer = rawDelete(path);
+            assertThat(answer).as(path).startsWith("HTTP/1.1 400").contains("\"type\":\"invalid_request_error\"")
+                    .contains("\"code\":\"invalid_request\"").containsIgnoringCase("x-request-id");
+        }
+        // well-formed escapes that are not UTF-8 reach the route, which names the id
+        given().header("Authorization", "Bearer " + hrAdmin).urlEncodingEnabled(false)
+                .delete("/v1/collections/handbook/documents/intranet:%C3")
+                .then().statusCode(400).body("error.param", equalTo("id"));
+        push(hrAdmin, "{\"documents\": [{\"id\": \"grüße+1\", \"text\": \"Greetings to everyone in the plant.\"}]}")
+                .then().statusCode(200);
+        given().header("Authorization", "Bearer " + hrAdmin).urlEncodingEnabled(false)
+                .delete("/v1/collections/handbook/documents/intranet:gr%C3%BC%C3%9Fe+1").then().statusCode(200)
+                .body("id", equalTo("intranet:grüße+1"));
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL base;
+
+    private String rawDelete(String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("DELETE " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + Upstreams.ADMIN_KEY + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void ragAnswersCiteOnlyWhatTheCallerMayReadStreamedOrNot() {
         JsonPath hr = ask(hrUser, "rag/handbook", "What are the salary bands for E1?", false).then().statusCode(200)

@@ -83,6 +83,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        // as FundamentMain does before Quarkus starts: unparsable paths reach the router (an OpenAI-shaped 400)
+        System.setProperty(dev.fundament.api.UnroutableRequests.ROUTER_DECIDES, "true");
         vertx = Vertx.vertx();
         healthy = sim("--ttft 0ms --tokens-per-second 0 --output-tokens uniform:5-20 --seed 7");
         slowStream = sim("--ttft 0ms --tokens-per-second 20 --output-tokens fixed:2000 --seed 7");
