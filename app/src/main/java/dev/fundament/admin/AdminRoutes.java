@@ -174,7 +174,7 @@ public class AdminRoutes {
             }
             return;
         }
-        ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Unknown admin path '" + path
+        ErrorResponses.send(rc.response(), new GatewayException(ErrorKind.NOT_FOUND, "Unknown admin path '" + Bounds.quoted(path)
                 + "'. The admin API serves " + KEYS + ", " + LIMITS + ", " + BUDGETS + ", " + USAGE + " and " + ROI + "."));
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.fundament.error.Bounds;
 import dev.fundament.error.ErrorKind;
 import dev.fundament.error.ErrorResponses;
 import dev.fundament.error.GatewayException;
@@ -215,7 +216,7 @@ public class OpenAiRoutes {
     }
 
     private static GatewayException unknownPath(RoutingContext rc) {
-        return new GatewayException(ErrorKind.NOT_FOUND, "Unknown path '" + rc.normalizedPath() + "'. Fundament serves "
+        return new GatewayException(ErrorKind.NOT_FOUND, "Unknown path '" + Bounds.quoted(rc.normalizedPath()) + "'. Fundament serves "
                 + "POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /v1/models/{model}, GET /v1/collections,"
                 + " POST /v1/collections/{name}/search and POST /v1/collections/{name}/documents.");
     }

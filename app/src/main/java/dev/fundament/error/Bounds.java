@@ -170,6 +170,19 @@ public final class Bounds {
         return value.length() <= 40 ? value : value.substring(0, 40) + "…";
     }
 
+    /**
+     * A caller's value fit to repeat in a message (and so in a log line): at most 100 characters,
+     * control characters shown as {@code ?}, so a path or name cannot forge or colour log lines.
+     */
+    public static String quoted(String value) {
+        StringBuilder b = new StringBuilder(Math.min(value.length(), 101));
+        for (int i = 0; i < value.length() && i < 100; i++) {
+            char c = value.charAt(i);
+            b.append(c < 0x20 || c >= 0x7f && c <= 0x9f ? '?' : c);
+        }
+        return value.length() > 100 ? b.append('…').toString() : b.toString();
+    }
+
     private static String problem(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
