@@ -271,7 +271,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
                     base_url: %3$s
                     max_concurrency: 1
                     max_queue: 1
-                    queue_timeout: 300ms
+                    queue_timeout: 3s
                   sim-bulk:
                     type: openai
                     base_url: %s
