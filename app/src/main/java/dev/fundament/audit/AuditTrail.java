@@ -7,6 +7,7 @@ import dev.fundament.config.AuditSpec;
 import dev.fundament.config.Configuration;
 import dev.fundament.identity.AdminAction;
 import dev.fundament.storage.Journal;
+import dev.fundament.storage.RecordRefused;
 import dev.fundament.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -172,6 +173,24 @@ public class AuditTrail {
         AuditRecord draft = new AuditRecord(null, 0, null, null, "admin", null, action.actor().subject(), action.actor().team(),
                 action.actor().keyPrefix(), null, null, null, null, null, 0, 0, 0, 200, 0, null, null, action.action(),
                 action.target(), details, null, null, null, null);
+        append(draft, null).join();
+    }
+
+    /**
+     * A usage record the database refused for good (set aside in the ledger journal's
+     * {@code rejected.jsonl}): noted in the trail, so an auditor sees that a request's cost record is
+     * missing from the ledger, and why. Called on the ledger's store thread.
+     */
+    void refused(@Observes RecordRefused refused) {
+        String details;
+        try {
+            details = JSON.writeValueAsString(new java.util.TreeMap<>(java.util.Map.of("journal", refused.journal(),
+                    "reason", refused.reason())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AuditRecord draft = new AuditRecord(null, 0, null, null, "system", null, "fundament", null, null, null, null, null, null,
+                null, 0, 0, 0, 500, 0, null, null, refused.journal() + ".record_refused", refused.id(), details, null, null, null, null);
         append(draft, null).join();
     }
 

@@ -3,6 +3,7 @@ package dev.fundament.usage;
 import dev.fundament.config.Configuration;
 import dev.fundament.storage.InstanceId;
 import dev.fundament.storage.Journal;
+import dev.fundament.storage.RecordRefused;
 import dev.fundament.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,12 +54,17 @@ public class Ledger {
 
     @Inject
     public Ledger(Storage storage, Configuration configuration, @ConfigProperty(name = "fundament.data-dir") String dataDir,
-                  MeterRegistry registry) {
+                  MeterRegistry registry, Event<RecordRefused> refusals) {
         this(new JdbcLedgerStore(storage.dataSource()), new Pricing(configuration.spec().pricing()), Path.of(dataDir),
-                registry);
+                registry, refusals::fire);
     }
 
     Ledger(LedgerStore store, Pricing pricing, Path dataDir, MeterRegistry registry) {
+        this(store, pricing, dataDir, registry, refused -> { });
+    }
+
+    /** @param refusals told of each entry the database refused for good (the audit trail notes it; alerts may follow) */
+    Ledger(LedgerStore store, Pricing pricing, Path dataDir, MeterRegistry registry, Consumer<RecordRefused> refusals) {
         this.store = store;
         this.pricing = pricing;
         this.instance = InstanceId.of(dataDir);
@@ -81,6 +89,7 @@ public class Ledger {
                 // Set aside for good: the request must not come back at each start as interrupted.
                 store.deleteOpen(List.of(record.id()));
                 openStored.remove(record.id());
+                refusals.accept(new RecordRefused("ledger", record.id(), reason));
                 return null;
             }
         }, e -> e, registry);

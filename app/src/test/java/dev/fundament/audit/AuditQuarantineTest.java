@@ -95,6 +95,27 @@ class AuditQuarantineTest {
         }
     }
 
+    /** A usage record the ledger set aside is noted in the trail: the auditor sees which cost record is missing and why. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2"})
+    void aUsageRecordTheLedgerSetAsideIsNotedInTheChain(String kind) throws Exception {
+        DataSource db = database(kind);
+        AuditTrail trail = new AuditTrail(AuditSpec.DEFAULTS, null, null, new JdbcAuditStore(db), dir, Clock.systemUTC(),
+                new SimpleMeterRegistry());
+        try {
+            trail.refused(new dev.fundament.storage.RecordRefused("ledger", "entry-42", "a value is longer than its column"));
+            assertThat(trail.verify().ok()).isTrue();
+            assertThat(chain(db)).singleElement().satisfies(r -> {
+                assertThat(r.kind()).isEqualTo("system");
+                assertThat(r.action()).isEqualTo("ledger.record_refused");
+                assertThat(r.target()).isEqualTo("entry-42");
+                assertThat(new ObjectMapper().readTree(r.details()).get("reason").asText()).isEqualTo("a value is longer than its column");
+            });
+        } finally {
+            trail.stop(null, null);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2"})
     void aStandInCannotBeForged(String kind) throws Exception {

@@ -189,6 +189,22 @@ class LedgerQuarantineTest {
         }
     }
 
+    /** A usage record set aside is announced (the audit trail notes it, alerts may follow), by id and reason only. */
+    @Test
+    void aRefusedEntryIsAnnouncedWithItsIdAndReason() throws Exception {
+        List<dev.fundament.storage.RecordRefused> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Ledger ledger = new Ledger(new JdbcLedgerStore(Databases.h2()), new Pricing(PricingSpec.DEFAULTS), dir.resolve("announced"),
+                new SimpleMeterRegistry(), refusals::add);
+        LedgerEntry hostile = entry("m".repeat(201));
+        ledger.record(hostile).await().atMost(java.time.Duration.ofSeconds(10));
+        assertThat(ledger.store().countByRequestId(hostile.requestId())).as("read after the journal caught up").isZero();
+        assertThat(refusals).singleElement().satisfies(r -> {
+            assertThat(r.journal()).isEqualTo("ledger");
+            assertThat(r.id()).isEqualTo(hostile.id());
+            assertThat(r.reason()).isEqualTo("a value is longer than its column (SQL state 22001)");
+        });
+    }
+
     /** A crash before the store thread moved the open entry into the database: the journal's replay finds it. */
     @Test
     void anOpenEntryOnlyInTheJournalIsFoundToo() throws Exception {
