@@ -111,19 +111,25 @@ class KillDuringLoadIT {
         server = Instance.start(config, data, TwoInstancesIT.freePort(), Map.of("FUNDAMENT_BOOTSTRAP_KEY", ADMIN));
         HttpResponse<String> verified = server.get("/admin/v1/audit/verify", ADMIN);
         assertThat(verified.body()).as("the audit chain verifies after the kill").contains("\"ok\":true");
-        String trail = server.get("/admin/v1/audit/records", ADMIN).body();
-        assertThat(answered).as("an audit record for every answered request")
-                .allSatisfy(id -> assertThat(trail).contains("\"request_id\":\"" + id + "\""));
         server.close();
         assertThat(server.process.exitValue()).as("clean stop after the restart").isNotEqualTo(137);
         Set<String> recorded = new HashSet<>();
+        // Read after the clean stop, when the journals are drained into the database: the audit API read
+        // just after the start may go ahead before the recovery's records (journaled) are stored.
+        Set<String> audited = new HashSet<>();
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.toAbsolutePath() + "/fundament", "fundament", "");
              PreparedStatement ps = c.prepareStatement("SELECT request_id FROM ledger");
-             ResultSet rs = ps.executeQuery()) {
+             ResultSet rs = ps.executeQuery();
+             PreparedStatement audit = c.prepareStatement("SELECT request_id FROM audit_records WHERE request_id IS NOT NULL");
+             ResultSet records = audit.executeQuery()) {
             while (rs.next()) {
                 recorded.add(rs.getString(1));
             }
+            while (records.next()) {
+                audited.add(records.getString(1));
+            }
         }
+        assertThat(audited).as("an audit record for every answered request").containsAll(answered);
         assertThat(answered).hasSizeGreaterThanOrEqualTo(300);
         assertThat(recorded).as("ledger entries for every answered request").containsAll(answered);
 
@@ -137,7 +143,6 @@ class KillDuringLoadIT {
                 upstreamSaw.size(), unanswered.size());
         assertThat(recorded).as("a ledger entry for every request the upstream received, %d of them cut by the kill",
                 unanswered.size()).containsAll(upstreamSaw);
-        assertThat(unanswered).as("an audit record for every request the kill cut")
-                .allSatisfy(id -> assertThat(trail).contains("\"request_id\":\"" + id + "\""));
+        assertThat(audited).as("an audit record for every request the kill cut").containsAll(unanswered);
     }
 }
