@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -164,16 +165,8 @@ public class AuditTrail {
 
     /** Records an admin action before the change is confirmed (called on the worker thread that made it). */
     void admin(@Observes AdminAction action) {
-        String details;
-        try {
-            details = action.details().isEmpty() ? null : JSON.writeValueAsString(new java.util.TreeMap<>(action.details()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AuditRecord draft = new AuditRecord(null, 0, null, null, "admin", null, action.actor().subject(), action.actor().team(),
-                action.actor().keyPrefix(), null, null, null, null, null, 0, 0, 0, 200, 0, null, null, action.action(),
-                action.target(), details, null, null, null, null);
-        append(draft, null).join();
+        note("admin", action.actor().subject(), action.actor().team(), action.actor().keyPrefix(), 200, action.action(),
+                action.target(), action.details());
     }
 
     /**
@@ -182,15 +175,21 @@ public class AuditTrail {
      * missing from the ledger, and why. Called on the ledger's store thread.
      */
     void refused(@Observes RecordRefused refused) {
-        String details;
+        note("system", "fundament", null, null, 500, refused.journal() + ".record_refused", refused.id(),
+                Map.of("journal", refused.journal(), "reason", refused.reason()));
+    }
+
+    /** Appends a record that is not a model request (an action, a note), waiting until it is journaled. */
+    private void note(String kind, String subject, String team, String keyPrefix, int status, String action, String target,
+                      Map<String, String> details) {
+        String json;
         try {
-            details = JSON.writeValueAsString(new java.util.TreeMap<>(java.util.Map.of("journal", refused.journal(),
-                    "reason", refused.reason())));
+            json = details.isEmpty() ? null : JSON.writeValueAsString(new java.util.TreeMap<>(details));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AuditRecord draft = new AuditRecord(null, 0, null, null, "system", null, "fundament", null, null, null, null, null, null,
-                null, 0, 0, 0, 500, 0, null, null, refused.journal() + ".record_refused", refused.id(), details, null, null, null, null);
+        AuditRecord draft = new AuditRecord(null, 0, null, null, kind, null, subject, team, keyPrefix, null, null, null, null,
+                null, 0, 0, 0, status, 0, null, null, action, target, json, null, null, null, null);
         append(draft, null).join();
     }
 
